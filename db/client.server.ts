@@ -5,7 +5,7 @@ import postgres from "postgres";
 // Created lazily: scripts/start.ts sets DATABASE_URL only once the embedded
 // server is up, and tests set it per worker.
 
-type Sql = postgres.Sql<Record<string, unknown>>;
+type Sql = postgres.Sql<{ bigint: number }>;
 
 declare global {
   // eslint-disable-next-line no-var

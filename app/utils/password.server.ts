@@ -1,8 +1,9 @@
-import { hash, verify, Algorithm } from "@node-rs/argon2";
+import { hash, verify } from "@node-rs/argon2";
 
 // OWASP's minimum for argon2id: m=19456 KiB, t=2, p=1 (see docs/decisions/003-auth.md).
 const OPTIONS = {
-  algorithm: Algorithm.Argon2id,
+  // Algorithm.Argon2id is an ambient const enum (unusable under isolatedModules); 2 is its value.
+  algorithm: 2,
   memoryCost: 19456,
   timeCost: 2,
   parallelism: 1,
