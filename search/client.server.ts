@@ -1,7 +1,6 @@
 import { Meilisearch } from "meilisearch";
 
 declare global {
-  // eslint-disable-next-line no-var
   var __qiaoMeili: { key: string; client: Meilisearch } | undefined;
 }
 
