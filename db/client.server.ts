@@ -8,7 +8,6 @@ import postgres from "postgres";
 type Sql = postgres.Sql<{ bigint: number }>;
 
 declare global {
-  // eslint-disable-next-line no-var
   var __qiaoSql: Sql | undefined;
 }
 

@@ -65,6 +65,5 @@ afterAll(async () => {
 });
 
 declare global {
-  // eslint-disable-next-line no-var
   var __qiaoAllowConsoleError: boolean | undefined;
 }
