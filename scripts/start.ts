@@ -19,9 +19,12 @@ import { getEnv } from "../app/utils/env.server";
 import { DataDirLockedError, loadOrCreateSecrets, lockDataDir, removeRuntime, resolveDataDir, waitForExit, writeRuntime } from "./lib/data-dir";
 import { createHttpApp } from "./lib/http";
 
+const dev = process.argv.includes("--dev");
+
+// Like remix-serve: production unless asked for development.
+process.env.NODE_ENV ??= dev ? "development" : "production";
 const root = process.cwd();
 const FATAL_EVENT = "qiao:fatal";
-const dev = process.argv.includes("--dev");
 const t0 = performance.now();
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
