@@ -1,0 +1,32 @@
+export default {
+  login: {
+    title: "登录",
+    intro: "登录桥平台，对接技术需求、科研成果与专家。",
+    email: "邮箱",
+    password: "密码",
+    submit: "登录",
+    noAccount: "还没有账号？",
+    signupLink: "立即注册",
+    invalidCredentials: "邮箱或密码不正确",
+    lockedOut: "登录失败次数过多，已暂时锁定。请 15 分钟后再试。",
+    success: "欢迎回来，{{name}}",
+  },
+  signup: {
+    title: "注册",
+    intro: "创建账号后，机构管理员或科技局工作人员可以邀请你加入所在机构。",
+    name: "姓名",
+    email: "邮箱",
+    password: "密码",
+    passwordHint: "至少 10 个字符，避免使用常见密码",
+    confirmPassword: "确认密码",
+    submit: "注册",
+    haveAccount: "已有账号？",
+    loginLink: "去登录",
+    emailTaken: "该邮箱已注册，请直接登录",
+    success: "注册成功，欢迎加入桥平台",
+  },
+  logout: {
+    submit: "退出登录",
+    success: "你已退出登录",
+  },
+};

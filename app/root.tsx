@@ -1,0 +1,163 @@
+import {
+  Alert,
+  ColorSchemeScript,
+  createTheme,
+  MantineProvider,
+  mantineHtmlProps,
+} from "@mantine/core";
+import mantineCss from "@mantine/core/styles.css";
+import { Notifications, notifications } from "@mantine/notifications";
+import notificationsCss from "@mantine/notifications/styles.css";
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import { useEffect, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { Shell } from "./components/app-shell";
+import { GeneralErrorBoundary } from "./components/error-boundary";
+import { listMyOrganizations } from "./models/org.server";
+import appCss from "./styles/app.css";
+import { getAuthHeaders, getUser } from "./utils/auth.server";
+import { getT, isLocale, type Locale } from "./utils/i18n";
+import { getLocale } from "./utils/locale.server";
+import { combineHeaders } from "./utils/misc";
+import { useNonce } from "./utils/nonce-provider";
+import { getToast, type Toast } from "./utils/toast.server";
+
+declare module "@remix-run/server-runtime" {
+  interface Future {
+    v3_singleFetch: true;
+  }
+}
+
+// Inline, so no request (and no 404) for a favicon file.
+const FAVICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#4263eb"/><text x="32" y="46" font-size="40" text-anchor="middle" fill="#fff" font-family="sans-serif">桥</text></svg>',
+)}`;
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: mantineCss },
+  { rel: "stylesheet", href: notificationsCss },
+  { rel: "stylesheet", href: appCss },
+  { rel: "icon", href: FAVICON, type: "image/svg+xml" },
+];
+
+const theme = createTheme({
+  primaryColor: "indigo",
+  fontFamily:
+    '-apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", Roboto, sans-serif',
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [user, locale, toast, authHeaders] = await Promise.all([
+    getUser(request),
+    getLocale(request),
+    getToast(request),
+    getAuthHeaders(request),
+  ]);
+  const orgs = user ? await listMyOrganizations(user.id) : [];
+  return data(
+    {
+      user: user ? { id: user.id, name: user.name, email: user.email, role: user.role } : null,
+      orgs,
+      locale,
+      toast: toast.toast,
+    },
+    { headers: combineHeaders(toast.headers, authHeaders) },
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  const t = getT(data?.locale ?? "zh-CN");
+  return [{ title: t("home.title") }, { name: "description", content: t("home.heroText") }];
+};
+
+function Document({ locale, children }: { locale: Locale; children: ReactNode }) {
+  const nonce = useNonce();
+  return (
+    <html lang={locale} {...mantineHtmlProps}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+        <ColorSchemeScript nonce={nonce} defaultColorScheme="light" />
+      </head>
+      <body>
+        <MantineProvider theme={theme} defaultColorScheme="light">
+          <Notifications position="top-right" />
+          {children}
+        </MantineProvider>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+const toastColor = { success: "teal", error: "red", info: "indigo" } as const;
+const toastTitle = {
+  success: "common.toast.successTitle",
+  error: "common.toast.errorTitle",
+  info: "common.toast.infoTitle",
+} as const;
+
+/** Shows the toast the root loader read from the flash cookie (once per toast id). */
+function ShowToast({ toast }: { toast: Toast }) {
+  const { t } = useTranslation();
+  const { id, type, title, description } = toast;
+  const values = toast.values ?? {};
+  useEffect(() => {
+    // A timeout so the notification store is ready after hydration.
+    const timer = setTimeout(() => {
+      notifications.show({
+        id,
+        color: toastColor[type],
+        title: t(title ?? toastTitle[type], values),
+        message: t(description, values),
+        autoClose: 6000,
+      });
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [id, type, title, description, values, t]);
+  // Without JavaScript the message is still there, as a plain alert.
+  return (
+    <noscript>
+      <Alert color={toastColor[type]} title={t(title ?? toastTitle[type], values)} mb="md">
+        {t(description, values)}
+      </Alert>
+    </noscript>
+  );
+}
+
+/** Keeps the browser's i18next instance in the language the server chose. */
+function useSyncLanguage(locale: Locale) {
+  const { i18n } = useTranslation();
+  if (i18n.language !== locale) void i18n.changeLanguage(locale);
+}
+
+export default function App() {
+  const { user, orgs, locale, toast } = useLoaderData<typeof loader>();
+  useSyncLanguage(locale);
+  return (
+    <Document locale={locale}>
+      <Shell user={user} orgs={orgs}>
+        {toast ? <ShowToast key={toast.id} toast={toast} /> : null}
+        <Outlet />
+      </Shell>
+    </Document>
+  );
+}
+
+export function ErrorBoundary() {
+  // The root loader may have failed: fall back to whatever language i18next already has.
+  const rootData = useRouteLoaderData<typeof loader>("root");
+  const { i18n } = useTranslation();
+  const locale = rootData?.locale ?? (isLocale(i18n.language) ? i18n.language : "zh-CN");
+  return (
+    <Document locale={locale}>
+      <Shell user={rootData?.user ?? null} orgs={rootData?.orgs ?? []}>
+        <GeneralErrorBoundary />
+      </Shell>
+    </Document>
+  );
+}
