@@ -99,6 +99,9 @@ export function createHttpApp(opts: HttpOptions) {
         },
       },
       strictTransportSecurity: false,
+      // helmet's default `no-referrer` makes Chromium send `Origin: null` on
+      // same-site form posts, which the Origin check must refuse.
+      referrerPolicy: { policy: "same-origin" },
       crossOriginEmbedderPolicy: false,
     }),
   );

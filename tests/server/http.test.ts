@@ -50,6 +50,8 @@ describe("the Express layer", () => {
     expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
     expect(res.headers.get("content-security-policy")).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
     expect(res.headers.get("x-powered-by")).toBeNull();
+    // not helmet's no-referrer: with it Chromium posts forms with `Origin: null`
+    expect(res.headers.get("referrer-policy")).toBe("same-origin");
   });
 
   it("refuses a POST with a forged Origin (403), localized", async () => {
