@@ -3,7 +3,10 @@ import type { Settings } from "meilisearch";
 /**
  * Index definitions: settings live here, in code, and are applied before any
  * document (search/setup.server.ts). Bump SEARCH_SCHEMA_VERSION when a change
- * needs the documents rebuilt, not only the settings re-applied.
+ * needs the documents rebuilt (a field added to or changed in
+ * search/documents.server.ts), not only the settings re-applied: the next start
+ * then rebuilds every index with a swap (search/reindex.server.ts), because
+ * search_index_meta.documents_version no longer matches.
  */
 export const SEARCH_SCHEMA_VERSION = 1;
 
@@ -52,8 +55,23 @@ const common: Settings = {
   pagination: { maxTotalHits: 10000 },
 };
 
+/**
+ * Filter fields every index has, so one visibility filter (search/documents.server.ts
+ * visibilityFilter) works on all four: audience, status, visibility, org_id.
+ */
+const VISIBILITY_FIELDS = ["audience", "status", "visibility", "org_id"];
+
+/** Shown in hits: everything but the *_seg token fields, which exist only to be matched. */
+const COMMON_DISPLAYED = [
+  "id", "type", "ref", "title", "org_id", "org_name", "org_kind", "town", "city",
+  "status", "visibility", "audience", "year", "created_ts", "published_ts", "updated_ts",
+];
+
 export type IndexDefinition = { base: string; primaryKey: string; settings: Settings };
 
+// The document shapes are described at the top of search/documents.server.ts.
+// Searchable attributes are in ranking order ("attribute" rule): the title first, its jieba
+// tokens right after it, long texts last.
 export const INDEXES: IndexDefinition[] = [
   {
     base: "needs",
@@ -61,10 +79,12 @@ export const INDEXES: IndexDefinition[] = [
     settings: {
       ...common,
       // *_seg fields hold jieba cut-for-search tokens so 电池 finds 锂电池 (STACK.md gotcha 4).
-      searchableAttributes: ["title", "keywords", "title_seg", "description", "description_seg", "org_name"],
-      filterableAttributes: ["status", "field", "cooperation", "org_id", "org_name", "town", "year", "visible_to"],
-      sortableAttributes: ["created_ts", "budget_wan"],
-      displayedAttributes: ["*"],
+      searchableAttributes: [
+        "title", "title_seg", "keywords", "keywords_seg", "description", "description_seg", "org_name", "field",
+      ],
+      filterableAttributes: [...VISIBILITY_FIELDS, "field", "cooperation", "org_name", "town", "city", "year", "budget_wan"],
+      sortableAttributes: ["published_ts", "created_ts", "budget_wan"],
+      displayedAttributes: [...COMMON_DISPLAYED, "description", "field", "keywords", "cooperation", "budget_wan", "deadline"],
     },
   },
   {
@@ -72,10 +92,16 @@ export const INDEXES: IndexDefinition[] = [
     primaryKey: "id",
     settings: {
       ...common,
-      searchableAttributes: ["title", "keywords", "title_seg", "summary", "summary_seg", "org_name", "lead_name"],
-      filterableAttributes: ["status", "field", "maturity", "cooperation", "org_id", "org_name", "city", "year", "visible_to"],
-      sortableAttributes: ["created_ts", "price_wan"],
-      displayedAttributes: ["*"],
+      searchableAttributes: [
+        "title", "title_seg", "keywords", "keywords_seg", "summary", "summary_seg", "lead_name", "org_name", "field",
+      ],
+      filterableAttributes: [
+        ...VISIBILITY_FIELDS, "field", "maturity", "cooperation", "org_name", "town", "city", "year", "price_wan", "lead_expert_id",
+      ],
+      sortableAttributes: ["published_ts", "created_ts", "price_wan"],
+      displayedAttributes: [
+        ...COMMON_DISPLAYED, "summary", "field", "keywords", "maturity", "ip", "cooperation", "price_wan", "lead_expert_id", "lead_name",
+      ],
     },
   },
   {
@@ -83,10 +109,11 @@ export const INDEXES: IndexDefinition[] = [
     primaryKey: "id",
     settings: {
       ...common,
-      searchableAttributes: ["name", "areas", "areas_seg", "title", "bio", "bio_seg", "org_name"],
-      filterableAttributes: ["status", "org_id", "org_name", "city", "honors", "title", "visible_to"],
-      sortableAttributes: ["created_ts"],
-      displayedAttributes: ["*"],
+      // title = the expert's name; job_title = 职称 (教授, 研究员 …)
+      searchableAttributes: ["title", "areas", "areas_seg", "job_title", "bio", "bio_seg", "org_name", "field"],
+      filterableAttributes: [...VISIBILITY_FIELDS, "field", "honors", "job_title", "org_name", "town", "city", "year"],
+      sortableAttributes: ["published_ts", "created_ts"],
+      displayedAttributes: [...COMMON_DISPLAYED, "job_title", "areas", "honors", "field", "bio"],
     },
   },
   {
@@ -94,10 +121,32 @@ export const INDEXES: IndexDefinition[] = [
     primaryKey: "id",
     settings: {
       ...common,
-      searchableAttributes: ["name", "short_name", "name_seg", "industry", "description", "description_seg"],
-      filterableAttributes: ["kind", "town", "city", "industry"],
+      // title = the organization's name
+      searchableAttributes: ["title", "short_name", "title_seg", "industry", "description", "description_seg"],
+      filterableAttributes: [...VISIBILITY_FIELDS, "kind", "town", "city", "industry"],
       sortableAttributes: ["created_ts"],
-      displayedAttributes: ["*"],
+      displayedAttributes: [...COMMON_DISPLAYED, "kind", "short_name", "industry", "description"],
     },
   },
 ];
+
+/** The index of each synced entity (the `type` of its documents). */
+export const ENTITY_INDEX = {
+  need: "needs",
+  result: "results",
+  expert: "experts",
+  organization: "organizations",
+} as const;
+
+export type SearchEntity = keyof typeof ENTITY_INDEX;
+export const SEARCH_ENTITIES: readonly SearchEntity[] = ["need", "result", "expert", "organization"];
+
+export function isSearchEntity(value: unknown): value is SearchEntity {
+  return typeof value === "string" && Object.hasOwn(ENTITY_INDEX, value);
+}
+
+export function indexDefinition(entity: SearchEntity): IndexDefinition {
+  const def = INDEXES.find((d) => d.base === ENTITY_INDEX[entity]);
+  if (!def) throw new Error(`no index definition for ${entity}`);
+  return def;
+}

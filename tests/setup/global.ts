@@ -5,6 +5,7 @@ import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { migrate, MIGRATIONS_DIR } from "../../db/migrate.server";
 import { startMeili } from "../../search/meili-process.server";
+import { migrateQueue } from "../../search/worker.server";
 import { acquireTestPostgres, freePort } from "./pg-server";
 
 declare module "vitest" {
@@ -36,6 +37,8 @@ export default async function setup(project: TestProject) {
 
   const hash = createHash("sha256");
   for (const f of readdirSync(MIGRATIONS_DIR).sort()) hash.update(f).update(readFileSync(path.join(MIGRATIONS_DIR, f)));
+  // The search sync queue's schema (graphile-worker's own migrations) is part of the template too.
+  hash.update(readFileSync(path.join(root, "node_modules/graphile-worker/package.json")));
   const templateDb = `qiao_tpl_${hash.digest("hex").slice(0, 12)}`;
 
   const [exists] = await admin`select 1 from pg_database where datname = ${templateDb}`;
@@ -45,6 +48,7 @@ export default async function setup(project: TestProject) {
     await admin`create database ${admin(building)}`;
     try {
       await migrate(withDatabase(pg.adminUrl, building));
+      await migrateQueue(withDatabase(pg.adminUrl, building)); // search sync jobs (search/worker.server.ts)
       await admin`alter database ${admin(building)} rename to ${admin(templateDb)}`;
     } catch (error) {
       await admin`drop database if exists ${admin(building)} with (force)`;

@@ -1,0 +1,181 @@
+/**
+ * The one search writer: a graphile-worker runner (concurrency 1, queue "search") running
+ * syncTask, plus a small watcher that (a) brings failed sync jobs forward as soon as
+ * Meilisearch is healthy again — graphile-worker's own backoff grows to hours — and (b) repairs
+ * the indexes after an outage or at start (missing index, documents of an older schema
+ * version). See docs/decisions/010-search-sync.md.
+ */
+import { Logger, run, runMigrations, runOnce, type LogFunctionFactory, type Runner, type RunnerOptions } from "graphile-worker";
+import { sql } from "../db/client.server";
+import { searchHealth } from "./health.server";
+import { ensureSearchDocuments } from "./reindex.server";
+import { forgetPreparedIndexes, prepareIndexes, SYNC_TASK, syncTask } from "./sync.server";
+
+const silent = () => process.env.QIAO_LOG === "silent";
+
+// graphile-worker reports every failed attempt at error level. A failed attempt is expected
+// while Meilisearch is down (the job is retried), so it is a warning here; what remains at
+// error level (a crashed worker, a lost database connection) is a real error.
+const logFactory: LogFunctionFactory = () => (level, message, meta) => {
+  if (level === "error" && !meta?.failure) {
+    console.error(`search worker: ${message}`);
+  } else if ((level === "error" || level === "warning") && !silent()) {
+    console.warn(`search worker: ${message.split("\n")[0]}`);
+  }
+};
+const logger = new Logger(logFactory);
+
+function options(overrides: Partial<RunnerOptions> = {}): RunnerOptions {
+  const connectionString = process.env.DATABASE_URL;
+  if (!connectionString) throw new Error("DATABASE_URL is not set");
+  return {
+    connectionString,
+    // One writer: Meilisearch sees changes in the order PostgreSQL committed them.
+    concurrency: 1,
+    // New jobs arrive by LISTEN/NOTIFY at once; the poll only finds retries that fell due.
+    pollInterval: 1000,
+    maxPoolSize: 3,
+    noHandleSignals: true,
+    taskList: { [SYNC_TASK]: syncTask },
+    parsedCronItems: [],
+    logger,
+    ...overrides,
+  };
+}
+
+/** Installs or upgrades graphile-worker's schema (graphile_worker) — at start, after our migrations. */
+export async function migrateQueue(connectionString = process.env.DATABASE_URL): Promise<void> {
+  if (!connectionString) throw new Error("DATABASE_URL is not set");
+  await runMigrations({ connectionString, logger, maxPoolSize: 1 });
+}
+
+/** Runs every sync job that is due now, then returns (tests; the CLI after a reindex). */
+export async function runSyncOnce(): Promise<void> {
+  await runOnce(options());
+}
+
+/** Seconds a failed sync job may wait, at most, once Meilisearch answers its health check. */
+export const RETRY_CAP_SECONDS = 30;
+
+/**
+ * Brings failed sync jobs forward when Meilisearch is healthy: a job whose attempt n failed
+ * runs again min(2^n, RETRY_CAP_SECONDS) seconds after that failure instead of graphile-worker's
+ * e^n (which reaches hours). Does nothing while Meilisearch is down. Returns how many jobs it
+ * rescheduled.
+ */
+export async function rescueRetries(opts: { healthy?: boolean; capSeconds?: number } = {}): Promise<number> {
+  const waiting = await sql<{ n: number }[]>`
+    select count(*)::int as n from graphile_worker.jobs
+    where task_identifier = ${SYNC_TASK} and locked_at is null and attempts > 0
+      and attempts < max_attempts and run_at > now()
+  `;
+  if (waiting[0].n === 0) return 0;
+  const healthy = opts.healthy ?? (await searchHealth(1000)).ok;
+  if (!healthy) return 0;
+  // graphile-worker set run_at = failure time + e^least(attempts, 10) seconds.
+  const rows = await sql<{ id: number }[]>`
+    select id from graphile_worker.reschedule_jobs(
+      array(
+        select id from graphile_worker.jobs
+        where task_identifier = ${SYNC_TASK} and locked_at is null and attempts > 0
+          and attempts < max_attempts and run_at > now()
+          and run_at - exp(least(attempts, 10)) * interval '1 second'
+              + least(power(2, attempts), ${opts.capSeconds ?? RETRY_CAP_SECONDS}) * interval '1 second' <= now()
+      ),
+      run_at => now()
+    )
+  `;
+  return rows.length;
+}
+
+export type SearchWorker = {
+  runner: Runner;
+  /** Runs one watcher round now (tests). */
+  watch(): Promise<void>;
+  /** Resolves when a repair started by the watcher (if any) has finished. */
+  repaired(): Promise<void>;
+  /** Graceful: finishes the running job, aborts a running repair, closes the pool. */
+  stop(): Promise<void>;
+};
+
+export type SearchWorkerOptions = {
+  /** Check indexes and rebuild stale or empty ones in the background at start (default true). */
+  repair?: boolean;
+  /** Watcher period (default 2 s). */
+  watchIntervalMs?: number;
+  pollInterval?: number;
+  log?: (line: string) => void;
+};
+
+/** Starts the worker (scripts/start.ts, once the server listens). */
+export async function startSearchWorker(opts: SearchWorkerOptions = {}): Promise<SearchWorker> {
+  const runner = await run(options(opts.pollInterval ? { pollInterval: opts.pollInterval } : {}));
+  const log = opts.log ?? ((line: string) => silent() || console.log(line));
+  const abort = new AbortController();
+  let repairWanted = opts.repair ?? true;
+  let repairing: Promise<void> | undefined;
+  let watching: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const repair = async () => {
+    forgetPreparedIndexes();
+    await prepareIndexes();
+    const { rebuilt } = await ensureSearchDocuments({ signal: abort.signal, log });
+    if (rebuilt.length) log(`• Search indexes rebuilt: ${rebuilt.join(", ")}`);
+  };
+
+  const round = async () => {
+    const health = await searchHealth(1000);
+    if (!health.ok) {
+      // Whatever happened to Meilisearch (restart, lost data), check the indexes once it is back.
+      repairWanted = true;
+      return;
+    }
+    if (repairWanted && !repairing) {
+      repairWanted = false;
+      repairing = repair()
+        .catch((error: unknown) => {
+          if (abort.signal.aborted) return;
+          repairWanted = true;
+          if (!silent()) console.warn(`search worker: index repair failed, will retry: ${String(error)}`);
+        })
+        .finally(() => (repairing = undefined));
+    }
+    await rescueRetries({ healthy: true });
+  };
+
+  const watch = () => {
+    watching ??= round()
+      .catch((error: unknown) => {
+        if (!silent()) console.warn(`search worker: watcher: ${String(error)}`);
+      })
+      .finally(() => (watching = undefined));
+    return watching;
+  };
+
+  const loop = () => {
+    if (stopped) return;
+    void watch().finally(() => {
+      if (!stopped) timer = setTimeout(loop, opts.watchIntervalMs ?? 2000).unref();
+    });
+  };
+  loop();
+
+  return {
+    runner,
+    watch,
+    repaired: async () => {
+      await watching;
+      await repairing;
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      clearTimeout(timer);
+      abort.abort();
+      await Promise.allSettled([watching, repairing]);
+      await runner.stop();
+    },
+  };
+}
