@@ -672,28 +672,30 @@ async function upsert(ctx: Ctx, kind: ImportKind, writes: { r: PlannedRow; row: 
   const created = writes.filter((w) => w.r.action === "created");
   const updated = writes.filter((w) => w.r.action === "updated");
   const updateCols = [...spec.content, ...spec.stamps];
-  const insertCols = ["ref", ...updateCols, ...spec.insertOnly];
   const ids: number[] = [];
-  const size = Math.max(1, Math.floor(60_000 / insertCols.length));
   let done = 0;
   const total = writes.length;
 
-  const write = async (db: Tx, chunk: typeof writes) => {
-    const rows = chunk.map((w) => Object.fromEntries(insertCols.map((c) => [c, w.row[c] ?? null])));
+  const write = async (db: Tx, chunk: typeof writes, created: boolean) => {
+    // an update's insert tuple must not carry the insert-only columns: NOT NULL is checked on it
+    // before the conflict turns it into an update
+    const cols = created ? ["ref", ...updateCols, ...spec.insertOnly] : ["ref", ...updateCols];
+    const rows = chunk.map((w) => Object.fromEntries(cols.map((c) => [c, w.row[c] ?? null])));
     return db<{ id: number; ref: string }[]>`
-      insert into ${db(spec.table)} ${db(rows, insertCols)}
+      insert into ${db(spec.table)} ${db(rows, cols)}
       on conflict (ref) do update
         set (${db(updateCols)}) = (select ${db(updateCols.map((c) => `excluded.${c}`))}),
             version = ${db(`${spec.table}.version`)} + 1
       returning id, ref`;
   };
+  const size = Math.max(1, Math.floor(60_000 / (updateCols.length + 1 + spec.insertOnly.length)));
 
   // inserts and updates as separate statements: a multi-row upsert may not touch a row twice
-  for (const group of [created, updated]) {
+  for (const [group, isNew] of [[created, true], [updated, false]] as const) {
     for (let i = 0; i < group.length; i += size) {
       const chunk = group.slice(i, i + size);
       try {
-        const out = await tx.savepoint((sp) => write(sp, chunk));
+        const out = await tx.savepoint((sp) => write(sp, chunk, isNew));
         for (const o of out) ids.push(o.id);
         const idByRef = new Map(out.map((o) => [o.ref, o.id]));
         for (const w of chunk) w.r.id = idByRef.get(w.r.ref ?? "") ?? w.r.id;
@@ -701,7 +703,7 @@ async function upsert(ctx: Ctx, kind: ImportKind, writes: { r: PlannedRow; row: 
         if (!(error instanceof Error) || !("code" in error) || !String(error.code).startsWith("23")) throw error;
         for (const w of chunk) {
           try {
-            const [o] = await tx.savepoint((sp) => write(sp, [w]));
+            const [o] = await tx.savepoint((sp) => write(sp, [w], isNew));
             ids.push(o.id);
             w.r.id = o.id;
           } catch (e) {
@@ -737,8 +739,9 @@ async function auditRows(ctx: Ctx, kind: ImportKind, writes: { r: PlannedRow; ro
         action: `${table}.import`,
         entity: table,
         entity_id: String(w.r.id),
-        before: w.before ? JSON.stringify(pick(w.before)) : null,
-        after: JSON.stringify({ ...pick(w.row), ...(w.r.changes.includes("posted") ? { published_at: w.row.published_at } : {}), _import: source }),
+        // objects, not JSON text: postgres.js serializes them for the jsonb columns
+        before: w.before ? pick(w.before) : null,
+        after: { ...pick(w.row), ...(w.r.changes.includes("posted") ? { published_at: w.row.published_at } : {}), _import: source },
         ip: actor.ip ?? null,
       };
     });
@@ -775,7 +778,7 @@ async function runStage(db: Sql, rows: PlannedRow[], actor: ImportActor, apply: 
       await tx`
         insert into audit_log (actor_id, action, entity, entity_id, after, ip)
         values (${actor.id}, 'import.apply', 'import', ${importId},
-                ${JSON.stringify({ files, counts, byKind, by: actor.id === null ? "cli" : actor.role })}, ${actor.ip ?? null})`;
+                ${tx.json({ files, counts, byKind, by: actor.id === null ? "cli" : actor.role })}, ${actor.ip ?? null})`;
       // last, as search/sync.server.ts asks: its job row stays locked until the commit
       for (const kind of ORDER) if (touched[kind].length) await enqueueSync(tx, KIND_TABLE[kind], touched[kind]);
     });
