@@ -632,20 +632,24 @@ async function stageKind(ctx: Ctx, kind: ImportKind, all: PlannedRow[]): Promise
     if (orgOf.has(r)) resolved.org_id = orgOf.get(r) ?? null;
     if (leadOf.has(r)) resolved.lead_expert_id = leadOf.get(r) ?? null;
     const { row, changes } = compute(ctx, kind, r, old, resolved);
-    r.ref = str(r.values.ref) ?? old?.ref ?? derivedRef(kind, r, orgOf.get(r));
     r.id = old?.id ?? null;
     r.changes = changes;
-    r.action = !old ? "created" : changes.length > 0 || old.ref === null ? "updated" : "unchanged";
-    if (old && old.ref === null) r.changes = [...changes, "ref"];
-    finalRefs.set(r.ref, [...(finalRefs.get(r.ref) ?? []), r]);
+    r.action = !old ? "created" : changes.length > 0 ? "updated" : "unchanged";
+    // A stored record without a ref, found by name, keeps having none while nothing changes (a
+    // re-import stays "unchanged"); once it is written it gets the ref it was found under.
+    const refless = old !== undefined && old.ref === null && !str(r.values.ref);
+    r.ref = refless && r.action === "unchanged" ? null : (str(r.values.ref) ?? old?.ref ?? derivedRef(kind, r, orgOf.get(r)));
+    if (old && old.ref === null && r.action === "updated") r.changes = [...changes, "ref"];
+    const identityKey = r.ref ?? `#${old?.id}`;
+    finalRefs.set(identityKey, [...(finalRefs.get(identityKey) ?? []), r]);
     if (r.action !== "unchanged") toWrite.push({ r, row: { ref: r.ref, ...row }, before: old });
   }
   // two rows that turned out to be the same record (one named by ref, one by name …)
-  for (const [ref, group] of finalRefs) {
+  for (const [key, group] of finalRefs) {
     if (group.length < 2) continue;
     for (const r of group) {
       const others = group.filter((o) => o !== r).map(where).join("、");
-      reject(r, issue("ref_duplicate", { ref, rows: others }, { file: r.file, row: r.row, field: "ref" }));
+      reject(r, issue("ref_duplicate", { ref: r.ref ?? key, rows: others }, { file: r.file, row: r.row, field: "ref" }));
     }
   }
   const writes = toWrite.filter((w) => w.r.action !== "rejected");
