@@ -7,12 +7,23 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { CliError, UsageError, type Command, type CommandContext } from "./commands/command";
+import { exportCommand } from "./commands/export";
+import { generateCommand } from "./commands/generate";
 import { generalHelp, helpCommand } from "./commands/help";
+import { importCommand } from "./commands/import";
 import { migrateCommand } from "./commands/migrate";
 import { seedCommand } from "./commands/seed";
 import { userCommand } from "./commands/user";
 
-export const COMMANDS: readonly Command[] = [migrateCommand, seedCommand, userCommand, helpCommand];
+export const COMMANDS: readonly Command[] = [
+  migrateCommand,
+  seedCommand,
+  userCommand,
+  importCommand,
+  exportCommand,
+  generateCommand,
+  helpCommand,
+];
 
 /** Turns what a user can fix into one clear line; anything else keeps its stack. */
 function describe(error: unknown): { message: string; exitCode: number; stack?: string } {

@@ -421,7 +421,7 @@ async function resolveOrgs(ctx: Ctx, rows: PlannedRow[]): Promise<Map<PlannedRow
   for (const value of [...new Set(unknown.map((u) => u.value))].slice(0, 20)) {
     const [s] = await tx<{ name: string }[]>`
       select name from organization
-      where similarity(name, ${value}) > 0.2 or name like ${"%" + value + "%"}
+      where similarity(name, ${value}) > 0.3 or name like ${"%" + value + "%"}
          or ${value} like '%' || coalesce(short_name, name) || '%'
       order by similarity(name, ${value}) desc, length(name)
       limit 1`;
@@ -794,7 +794,12 @@ async function runStage(db: Sql, rows: PlannedRow[], actor: ImportActor, apply: 
 }
 
 function finish(parsed: Parsed, rows: PlannedRow[]): ImportPlan {
-  for (const r of rows) if (hasError(r.issues)) r.action = "rejected";
+  // issues found in the database stage know the field; name the column as the file wrote it
+  const headers = new Map(parsed.sources.map((s) => [s.file, new Map(s.columns.filter((c) => c.field).map((c) => [c.field, c.header]))]));
+  for (const r of rows) {
+    for (const i of r.issues) if (i.column === undefined && i.field !== undefined) i.column = headers.get(r.file)?.get(i.field);
+    if (hasError(r.issues)) r.action = "rejected";
+  }
   const { counts, byKind } = countRows(rows);
   const ok = !hasError(parsed.issues) && counts.rejected === 0 && rows.length > 0;
   return { ok, sources: parsed.sources, issues: parsed.issues, rows, counts, byKind };
