@@ -104,21 +104,21 @@ const toastTitle = {
 /** Shows the toast the root loader read from the flash cookie (once per toast id). */
 function ShowToast({ toast }: { toast: Toast }) {
   const { t } = useTranslation();
-  const { id, type, title, description } = toast;
+  const { type, title, description } = toast;
   const values = toast.values ?? {};
   useEffect(() => {
-    // A timeout so the notification store is ready after hydration.
+    // A timeout so the notification store is ready after hydration; the id makes it show once.
     const timer = setTimeout(() => {
       notifications.show({
-        id,
-        color: toastColor[type],
-        title: t(title ?? toastTitle[type], values),
-        message: t(description, values),
+        id: toast.id,
+        color: toastColor[toast.type],
+        title: t(toast.title ?? toastTitle[toast.type], toast.values ?? {}),
+        message: t(toast.description, toast.values ?? {}),
         autoClose: 6000,
       });
     }, 0);
     return () => clearTimeout(timer);
-  }, [id, type, title, description, values, t]);
+  }, [toast, t]);
   // Without JavaScript the message is still there, as a plain alert.
   return (
     <noscript>

@@ -16,13 +16,18 @@ export function useFieldError() {
 /** id/name/defaultValue/error for a Mantine input from a Conform field. */
 export function useInputProps() {
   const errorOf = useFieldError();
-  return <T,>(field: FieldMetadata<T>) => ({
-    id: field.id,
-    name: field.name,
-    key: field.key,
-    defaultValue: typeof field.initialValue === "string" ? field.initialValue : undefined,
-    error: errorOf(field),
-  });
+  return <T,>(field: FieldMetadata<T>) => {
+    const error = errorOf(field);
+    return {
+      id: field.id,
+      name: field.name,
+      key: field.key,
+      defaultValue: typeof field.initialValue === "string" ? field.initialValue : undefined,
+      error,
+      // Mantine sets it on most inputs but not on PasswordInput's inner input.
+      "aria-invalid": error ? true : undefined,
+    };
+  };
 }
 
 /** Form-level errors (e.g. "incorrect email or password"), announced to screen readers. */

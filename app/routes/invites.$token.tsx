@@ -181,7 +181,7 @@ function LoginAndAccept({ email }: { email: string }) {
         <Stack>
           <FormErrors form={form} />
           <input type="hidden" name="intent" value="login" />
-          <TextInput id={fields.email.id} name={fields.email.name} value={email} readOnly label={t("auth.login.email")} />
+          <TextInput id={fields.email.id} name={fields.email.name} value={email} readOnly variant="filled" label={t("auth.login.email")} />
           <PasswordInput
             {...inputProps(fields.password)}
             autoComplete="current-password"
@@ -218,7 +218,7 @@ function SignupAndAccept({ email }: { email: string }) {
           <FormErrors form={form} />
           <input type="hidden" name="intent" value="signup" />
           <TextInput {...inputProps(fields.name)} autoComplete="name" label={t("auth.signup.name")} withAsterisk />
-          <TextInput id={fields.email.id} name={fields.email.name} value={email} readOnly label={t("auth.signup.email")} />
+          <TextInput id={fields.email.id} name={fields.email.name} value={email} readOnly variant="filled" label={t("auth.signup.email")} />
           <PasswordInput
             {...inputProps(fields.password)}
             autoComplete="new-password"

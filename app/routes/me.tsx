@@ -76,7 +76,7 @@ export default function ProfileRoute() {
           <Stack>
             <FormErrors form={form} />
             <input type="hidden" name={fields.version.name} value={profile.version} />
-            <TextInput label={t("org.me.email")} value={profile.email} readOnly />
+            <TextInput label={t("org.me.email")} value={profile.email} readOnly variant="filled" />
             <Group gap="xs">
               <Text size="sm" fw={500}>
                 {t("org.me.role")}:

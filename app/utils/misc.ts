@@ -24,8 +24,11 @@ export function safeRedirect(to: unknown, fallback: string = DEFAULT_REDIRECT): 
   if (typeof to !== "string" || !to) return fallback;
   const target = to.trim();
   if (!target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) return fallback;
-  // Control characters (tab, newline) are stripped by URL parsers and can smuggle a host.
-  if (/[\u0000-\u001f\u007f\\]/.test(target)) return fallback;
+  // Backslashes and control characters (tab, newline) are normalised by URL parsers and can
+  // smuggle a host ("/\t/evil.com" becomes "//evil.com").
+  if (target.includes("\\") || [...target].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
+    return fallback;
+  }
   return target;
 }
 

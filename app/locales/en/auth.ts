@@ -30,7 +30,6 @@ export default {
     success: "Welcome to Qiao",
   },
   logout: {
-    submit: "Log out",
     success: "You have logged out",
   },
 } satisfies Shape<typeof zh>;

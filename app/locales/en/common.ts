@@ -3,10 +3,8 @@ import type zh from "../zh-CN/common";
 
 export default {
   brand: "桥 Qiao",
-  brandName: "Qiao",
   tagline: "The bridge for turning research into products",
   skipToContent: "Skip to main content",
-  language: "Language",
   languages: { "zh-CN": "简体中文", en: "English" },
   switchTo: "Switch to {{language}}",
   nav: {
@@ -21,11 +19,9 @@ export default {
     orgs: "Organizations",
     users: "Users",
     sectionPublic: "Browse",
-    sectionMine: "Mine",
     sectionManage: "Manage",
   },
   user: {
-    menu: "User menu",
     profile: "Profile",
     logout: "Log out",
     login: "Log in",
@@ -48,7 +44,6 @@ export default {
     copied: "Copied",
     back: "Back",
     backHome: "Back to the home page",
-    tryAgain: "Try again",
   },
   errors: {
     notFoundTitle: "Page not found",
@@ -72,7 +67,6 @@ export default {
     successTitle: "Done",
     errorTitle: "Error",
     infoTitle: "Note",
-    localeChanged: "Language changed",
   },
   footer: "© Rugao Science & Technology Bureau · Industry–university matchmaking",
   emptyValue: "—",

@@ -12,5 +12,4 @@ export default {
   passwordMismatch: "The passwords do not match",
   invalidChoice: "Choose a valid option",
   orgNameTooLong: "The organization name must be at most 200 characters",
-  formInvalid: "Please fix the problems marked in the form",
 } satisfies Shape<typeof zh>;

@@ -26,7 +26,6 @@ export default {
     success: "注册成功，欢迎加入桥平台",
   },
   logout: {
-    submit: "退出登录",
     success: "你已退出登录",
   },
 };

@@ -2,10 +2,8 @@
 // every other language must have exactly these keys (checked by TypeScript in ../index.ts).
 export default {
   brand: "桥 Qiao",
-  brandName: "桥",
   tagline: "科技成果转化的桥梁",
   skipToContent: "跳到主要内容",
-  language: "语言",
   languages: { "zh-CN": "简体中文", en: "English" },
   switchTo: "切换到 {{language}}",
   nav: {
@@ -20,11 +18,9 @@ export default {
     orgs: "机构管理",
     users: "用户管理",
     sectionPublic: "浏览",
-    sectionMine: "我的",
     sectionManage: "管理",
   },
   user: {
-    menu: "用户菜单",
     profile: "个人资料",
     logout: "退出登录",
     login: "登录",
@@ -47,7 +43,6 @@ export default {
     copied: "已复制",
     back: "返回",
     backHome: "返回首页",
-    tryAgain: "重试",
   },
   errors: {
     notFoundTitle: "页面不存在",
@@ -70,7 +65,6 @@ export default {
     successTitle: "成功",
     errorTitle: "出错了",
     infoTitle: "提示",
-    localeChanged: "界面语言已切换",
   },
   footer: "© 如皋市科技局 · 产学研对接平台",
   emptyValue: "—",

@@ -11,5 +11,4 @@ export default {
   passwordMismatch: "两次输入的密码不一致",
   invalidChoice: "请选择有效的选项",
   orgNameTooLong: "机构名称不能超过 200 个字符",
-  formInvalid: "请检查表单中标出的问题",
 };
