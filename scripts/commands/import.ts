@@ -13,6 +13,7 @@ import {
   type ImportProgress,
   type Locale,
 } from "../../db/import/index.server";
+import { migrateQueue } from "../../search/worker.server";
 import { CliError, UsageError, type Command } from "./command";
 import { withSql } from "./database";
 
@@ -196,6 +197,9 @@ export const importCommand: Command = {
         return plan.ok ? 0 : 1;
       }
 
+      // The import queues search updates in graphile-worker's schema, which Qiao installs at start;
+      // a database that was only migrated (Qiao never started on it) gets it here. Idempotent.
+      await migrateQueue();
       const applied = await applyImport(plan, actor, { onProgress, db: sql });
       if (!applied.ok) {
         if (values.json) stdout.write(`${JSON.stringify({ dryRun: false, plan: applied.plan }, null, 2)}\n`);
@@ -211,10 +215,11 @@ export const importCommand: Command = {
       } else {
         stdout.write(renderPlan(applied.plan, { locale, all: values.all }));
         const c = applied.report.counts;
+        const written = c.created + c.updated;
         stdout.write(
           locale === "en"
-            ? `\nImported in one transaction in ${ms} ms (${c.created + c.updated} rows written; search index updates queued).\n`
-            : `\n已在一个事务中导入，用时 ${ms} 毫秒（写入 ${c.created + c.updated} 行，搜索索引更新已排队）。\n`,
+            ? `\nImported in one transaction in ${ms} ms (${written} rows written${written ? "; search index updates queued" : ""}).\n`
+            : `\n已在一个事务中导入，用时 ${ms} 毫秒（写入 ${written} 行${written ? "，搜索索引更新已排队" : ""}）。\n`,
         );
       }
       return 0;

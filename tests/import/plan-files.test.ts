@@ -173,3 +173,27 @@ describe("XLSX", () => {
     expect(again.counts).toEqual({ created: 0, updated: 0, unchanged: 1, rejected: 0 });
   });
 });
+
+describe("partial sheets and records without a ref", () => {
+  it("a sheet with only some columns changes only those", async () => {
+    const plan = await planImport({ bytes: Buffer.from("编号,需求名称,发布单位,技术领域,截止日期\nT-N02,储能电池低温性能提升,T-O02,新能源与节能,2019-01-31\n"), filename: "needs.csv" }, cli);
+    expect(plan.rows[0]).toMatchObject({ action: "updated", changes: ["deadline"] });
+    expect((await applyImport(plan, cli)).ok).toBe(true);
+    const [n] = await sql`select deadline::text as d, description, keywords from need where ref = 'T-N02'`;
+    expect(n).toEqual({ d: "2019-01-31", description: "-20℃放电容量不足60%，希望提升至80%以上。", keywords: ["锂电池", "动力电池", "低温"] });
+  });
+
+  it("a stored record without a ref is found by name, left alone if unchanged, and given a ref when updated", async () => {
+    await sql`insert into need (org_id, title, field, status, published_at) select id, '无编号的需求', '新材料', 'published', now() from organization where ref = 'T-O01'`;
+    const sheet = (field: string) => ({ bytes: Buffer.from(`需求名称,发布单位,技术领域\n无编号的需求,T-O01,${field}\n`), filename: "needs.csv" });
+    const same = await planImport(sheet("新材料"), cli);
+    expect(same.rows[0]).toMatchObject({ action: "unchanged", ref: null });
+    const changed = await planImport(sheet("电子信息"), cli);
+    expect(changed.rows[0]).toMatchObject({ action: "updated", changes: ["field", "ref"] });
+    expect((await applyImport(changed, cli)).ok).toBe(true);
+    const [n] = await sql`select ref, field from need where title = '无编号的需求'`;
+    expect(n.field).toBe("电子信息");
+    expect(n.ref).toMatch(/^IMP-N-/);
+    expect((await planImport(sheet("电子信息"), cli)).rows[0]).toMatchObject({ action: "unchanged", ref: n.ref });
+  });
+});
