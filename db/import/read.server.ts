@@ -118,7 +118,7 @@ function tabulate(
 // ---- CSV ----
 
 const PLAUSIBLE =
-  /[\t\n\r\x20-\x7E\u00A0-\u00FF\u0370-\u04FF\u2000-\u2BFF\u3000-\u30FF\u3200-\u33FF\u4E00-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF]/gu;
+  /[\t\n\r\x20-\x7E\u00A0-\u00FF\u0370-\u04FF\u2000-\u2BFF\u3000-\u30FF\u3200-\u33FF\u4E00-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF\u{20000}-\u{3134F}]/gu;
 
 function plausibleChinese(s: string) {
   if (s.includes("\uFFFD")) return false;
