@@ -101,10 +101,13 @@ export async function searchStatus(): Promise<SearchStatus> {
     }[]
   >`
     select
-      count(*) filter (where attempts < max_attempts)::int as pending,
+      -- a running job counts as pending even when graphile-worker has given its key (and
+      -- retries) to a newer job: it finishes or hands its ids over (search/sync.server.ts)
+      count(*) filter (where attempts < max_attempts or locked_at is not null)::int as pending,
       count(*) filter (where attempts < max_attempts and last_error is not null)::int as retrying,
-      count(*) filter (where attempts >= max_attempts)::int as failed,
-      extract(epoch from now() - min(created_at) filter (where attempts < max_attempts))::float8 as oldest_seconds,
+      count(*) filter (where attempts >= max_attempts and locked_at is null)::int as failed,
+      extract(epoch from now() - min(created_at) filter (where attempts < max_attempts or locked_at is not null))::float8
+        as oldest_seconds,
       (array_agg(last_error order by updated_at desc) filter (where last_error is not null))[1] as last_error,
       min(run_at) filter (where attempts < max_attempts and last_error is not null and locked_at is null) as next_retry_at
     from graphile_worker.jobs

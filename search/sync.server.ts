@@ -8,7 +8,7 @@
  */
 import { MeilisearchApiError, MeilisearchRequestError, MeilisearchRequestTimeOutError, MeilisearchTaskTimeOutError, type EnqueuedTask, type Meilisearch } from "meilisearch";
 import type postgres from "postgres";
-import type { JobHelpers, Task } from "graphile-worker";
+import type { Task } from "graphile-worker";
 import { sql } from "../db/client.server";
 import { getMeili, indexUid } from "./client.server";
 import { loadDocuments } from "./documents.server";
@@ -231,31 +231,20 @@ export async function syncDocuments(work: Map<SearchEntity, Set<number>>, client
 /**
  * The graphile-worker task. Completes only after Meilisearch confirmed the change; throws
  * otherwise, so graphile-worker retries the job with the ids it had.
+ *
+ * One sharp edge of job keys: when enqueueSync runs while this job is running, graphile-worker
+ * gives the key to a new job and marks this one as out of retries. If this run then fails, the
+ * job ends "permanently failed" with its ids; the worker's watcher revives such jobs
+ * (search/worker.server.ts rescueRetries), so nothing is dropped.
  */
-export const syncTask: Task = async (payload, helpers) => {
+export const syncTask: Task = async (payload) => {
   const work = parsePayload(payload);
   try {
     await syncDocuments(work);
   } catch (error) {
     forgetPreparedIndexes();
-    if (await handedOver(helpers, payload)) return;
-    const reason = error instanceof Error ? error.message : String(error);
+    let reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof Error && error.cause instanceof MeilisearchRequestTimeOutError) reason += ` (${error.cause.message})`;
     throw new SyncError(`${isUnavailable(error) ? "search unavailable" : "sync failed"}: ${reason}`, { cause: error });
   }
 };
-
-/**
- * graphile-worker's job keys have one sharp edge: when enqueueSync runs while this job is
- * running, the new ids go into a fresh job and this one loses its key and its retries (it is
- * "superseded"). If this run then fails, its ids would be dropped: hand them to the successor
- * (merged into its payload) and finish this job instead of failing it.
- */
-async function handedOver(helpers: JobHelpers, payload: unknown): Promise<boolean> {
-  if (helpers.job.key !== SYNC_JOB_KEY) return false;
-  const [row] = await sql<{ key: string | null }[]>`select key from graphile_worker.jobs where id = ${helpers.job.id}`;
-  if (!row || row.key === SYNC_JOB_KEY) return false;
-  const items = [...parsePayload(payload)].map(([e, ids]) => ({ e, ids: [...ids] }));
-  await addSyncJob(sql, items);
-  helpers.logger.info(`search sync job ${helpers.job.id} failed after being superseded; its ids moved to the pending job`);
-  return true;
-}

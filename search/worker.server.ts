@@ -59,21 +59,36 @@ export const RETRY_CAP_SECONDS = 30;
 
 /**
  * Brings failed sync jobs forward when Meilisearch is healthy: a job whose attempt n failed
- * runs again min(2^n, RETRY_CAP_SECONDS) seconds after that failure instead of graphile-worker's
- * e^n (which reaches hours). Does nothing while Meilisearch is down. Returns how many jobs it
- * rescheduled.
+ * runs again min(2^n, capSeconds) seconds after that failure instead of graphile-worker's e^n
+ * (which reaches hours). capSeconds 0 = every waiting job now (the watcher does that when
+ * Meilisearch comes back from an outage it saw). Does nothing while Meilisearch is down.
+ *
+ * Also revives sync jobs that graphile-worker considers permanently failed. With
+ * SYNC_MAX_ATTEMPTS out of reach, those are jobs that were superseded while running (their key
+ * went to a newer job, their retries were used up) and then failed: they still hold ids that
+ * may be in no other job. Returns how many jobs it rescheduled.
  */
 export async function rescueRetries(opts: { healthy?: boolean; capSeconds?: number } = {}): Promise<number> {
-  const waiting = await sql<{ n: number }[]>`
+  const [{ n }] = await sql<{ n: number }[]>`
     select count(*)::int as n from graphile_worker.jobs
     where task_identifier = ${SYNC_TASK} and locked_at is null and attempts > 0
-      and attempts < max_attempts and run_at > now()
+      and (run_at > now() or attempts >= max_attempts)
   `;
-  if (waiting[0].n === 0) return 0;
+  if (n === 0) return 0;
   const healthy = opts.healthy ?? (await searchHealth(1000)).ok;
   if (!healthy) return 0;
+  const revived = await sql<{ id: number }[]>`
+    select id from graphile_worker.reschedule_jobs(
+      array(
+        select id from graphile_worker.jobs
+        where task_identifier = ${SYNC_TASK} and locked_at is null and attempts >= max_attempts
+      ),
+      run_at => now(),
+      attempts => 1
+    )
+  `;
   // graphile-worker set run_at = failure time + e^least(attempts, 10) seconds.
-  const rows = await sql<{ id: number }[]>`
+  const due = await sql<{ id: number }[]>`
     select id from graphile_worker.reschedule_jobs(
       array(
         select id from graphile_worker.jobs
@@ -85,7 +100,7 @@ export async function rescueRetries(opts: { healthy?: boolean; capSeconds?: numb
       run_at => now()
     )
   `;
-  return rows.length;
+  return revived.length + due.length;
 }
 
 export type SearchWorker = {
@@ -125,11 +140,13 @@ export async function startSearchWorker(opts: SearchWorkerOptions = {}): Promise
     if (rebuilt.length) log(`• Search indexes rebuilt: ${rebuilt.join(", ")}`);
   };
 
+  let sawDown = false;
   const round = async () => {
     const health = await searchHealth(1000);
     if (!health.ok) {
       // Whatever happened to Meilisearch (restart, lost data), check the indexes once it is back.
       repairWanted = true;
+      sawDown = true;
       return;
     }
     if (repairWanted && !repairing) {
@@ -142,7 +159,9 @@ export async function startSearchWorker(opts: SearchWorkerOptions = {}): Promise
         })
         .finally(() => (repairing = undefined));
     }
-    await rescueRetries({ healthy: true });
+    // Back after an outage we saw: every waiting job runs now. Otherwise the capped schedule.
+    await rescueRetries({ healthy: true, capSeconds: sawDown ? 0 : RETRY_CAP_SECONDS });
+    sawDown = false;
   };
 
   const watch = () => {

@@ -73,10 +73,10 @@ export async function deleteNeed(id: number) {
   });
 }
 
-/** The sync jobs waiting in graphile-worker's queue. */
+/** The sync jobs waiting in graphile-worker's queue or running. */
 export async function pendingSyncJobs() {
   return sql<{ id: number; attempts: number; last_error: string | null; key: string | null }[]>`
     select id, attempts, last_error, key from graphile_worker.jobs
-    where task_identifier = 'search_sync' and attempts < max_attempts
+    where task_identifier = 'search_sync' and (attempts < max_attempts or locked_at is not null)
   `;
 }

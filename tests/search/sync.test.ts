@@ -1,9 +1,9 @@
-import type { JobHelpers } from "graphile-worker";
 import { beforeEach, describe, expect, it } from "vitest";
 import { sql } from "../../db/client.server";
 import { getMeili, indexUid } from "../../search/client.server";
+import { searchStatus } from "../../search/status.server";
 import { enqueueSync, parsePayload, SYNC_JOB_KEY, syncTask } from "../../search/sync.server";
-import { runSyncOnce } from "../../search/worker.server";
+import { rescueRetries, runSyncOnce } from "../../search/worker.server";
 import { deleteNeed, expert, need, org, pendingSyncJobs, result, updateNeedTitle } from "./fixtures";
 
 const needs = () => getMeili().index(indexUid("needs"));
@@ -105,7 +105,7 @@ describe("the sync job", () => {
     expect(await getMeili().index(indexUid("organizations")).getDocument(o)).toMatchObject({ title: "新名称公司" });
   });
 
-  it("hands its ids to the pending job when it fails after being superseded", async () => {
+  it("revives a job that failed after a newer job took its key, so its ids are not dropped", async () => {
     const o = await org();
     const a = await need(o);
     const b = await need(o);
@@ -113,35 +113,38 @@ describe("the sync job", () => {
     const [first] = await pendingSyncJobs();
     // The worker has taken the job (as graphile-worker's get_job does) …
     await sql`update graphile_worker._private_jobs set locked_at = now(), locked_by = 'test', attempts = 1 where id = ${first.id}`;
-    // … when another write arrives: graphile-worker gives the key to a new job.
+    // … another write arrives: graphile-worker gives the key to a new job and ends the first's retries …
     await sql.begin((tx) => enqueueSync(tx, "need", [b]));
-    const [{ key }] = await sql<{ key: string | null }[]>`select key from graphile_worker.jobs where id = ${first.id}`;
-    expect(key).toBeNull();
+    const [taken] = await sql<{ key: string | null; attempts: number; max_attempts: number }[]>`
+      select key, attempts, max_attempts from graphile_worker.jobs where id = ${first.id}
+    `;
+    expect(taken.key).toBeNull();
+    expect(taken.attempts).toBe(taken.max_attempts);
+    // … and the first job's run fails (as graphile-worker's fail_job records it).
+    await sql`
+      update graphile_worker._private_jobs set locked_at = null, locked_by = null,
+        last_error = 'search unavailable: test', run_at = now() + interval '3 seconds'
+      where id = ${first.id}
+    `;
+    expect((await searchStatus()).queue.failed).toBe(1);
 
-    const saved = process.env.MEILI_URL;
-    process.env.MEILI_URL = "http://127.0.0.1:1"; // the first job's run fails
-    try {
-      const helpers = { job: { id: first.id, key: SYNC_JOB_KEY }, logger: { info: () => {} } } as unknown as JobHelpers;
-      await syncTask(await jobPayload(first.id), helpers);
-    } finally {
-      process.env.MEILI_URL = saved;
-    }
-    const pending = (await pendingSyncJobs()).filter((j) => j.id !== first.id);
-    expect(pending).toHaveLength(1);
-    const work = parsePayload(await jobPayload(pending[0].id));
-    expect([...(work.get("need") ?? [])].sort()).toEqual([a, b].sort());
+    await runSyncOnce(); // runs the newer job (b) only
+    await expect(needs().getDocument(a)).rejects.toThrow(/not found/i);
+    expect(await rescueRetries({ healthy: true })).toBe(1);
+    await runSyncOnce();
+    expect(await needs().getDocument(a)).toMatchObject({ id: a });
+    expect(await needs().getDocument(b)).toMatchObject({ id: b });
+    expect((await searchStatus()).queue).toMatchObject({ pending: 0, failed: 0 });
   });
 
-  it("fails (and so retries) a job it could not apply", async () => {
+  it("fails (and so is retried) when it cannot apply a change", async () => {
     const o = await org();
     const a = await need(o);
     await sql.begin((tx) => enqueueSync(tx, "need", [a]));
-    const [job] = await pendingSyncJobs();
     const saved = process.env.MEILI_URL;
     process.env.MEILI_URL = "http://127.0.0.1:1";
     try {
-      const helpers = { job: { id: job.id, key: SYNC_JOB_KEY }, logger: { info: () => {} } } as unknown as JobHelpers;
-      await expect(syncTask(await jobPayload(job.id), helpers)).rejects.toThrow(/search unavailable/);
+      await expect(syncTask([{ e: "need", ids: [a] }], {} as never)).rejects.toThrow(/search unavailable/);
     } finally {
       process.env.MEILI_URL = saved;
     }
