@@ -1,7 +1,9 @@
 import auth from "./auth";
+import catalog from "./catalog";
 import common from "./common";
 import home from "./home";
 import org from "./org";
+import search from "./search";
 import validation from "./validation";
 
-export default { common, validation, auth, home, org };
+export default { common, validation, auth, home, org, catalog, search };

@@ -1,10 +1,12 @@
 // Values are plain strings (no `as const`): keys are type-checked, interpolation is not.
 import auth from "./auth";
+import catalog from "./catalog";
 import common from "./common";
 import home from "./home";
 import org from "./org";
+import search from "./search";
 import validation from "./validation";
 
 // One i18next namespace ("translation") made of sections: keys read "auth.login.title".
 // To add a section: create ./<section>.ts here and in ../en/, then list it in both index files.
-export default { common, validation, auth, home, org };
+export default { common, validation, auth, home, org, catalog, search };
