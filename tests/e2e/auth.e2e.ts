@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { describe, test } from "vitest";
 import { DEMO_LOGINS } from "../../db/seed.server";
@@ -9,6 +11,7 @@ import { expect, url, useBrowser as openBrowser } from "./harness";
 const browser = openBrowser();
 const organizer = DEMO_LOGINS.find((l) => l.role === "organizer");
 const PASSWORD = "bridge-over-the-yangtze-42";
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 let n = 0;
 const freshEmail = (p: string) => `${p}-${Date.now().toString(36)}-${++n}@example.com`;
 
@@ -187,6 +190,40 @@ describe("invitations", () => {
     await expect.poll(() => guest.getByText("这个邀请已被使用。").count()).toBe(1);
     browser.allowPageErrors();
     await guest.close();
+    await browser.clearCookies();
+  });
+});
+
+describe("accessibility", () => {
+  async function axeViolations(page: Page) {
+    await page.evaluate(axeSource);
+    return page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (d: Document, o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+      const result = await axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] });
+      return result.violations.map((v) => `${v.id}: ${v.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+    });
+  }
+
+  test("a skip link first; no WCAG A/AA violations on the shell's pages", async () => {
+    if (!organizer) throw new Error("no demo organizer");
+    const page = await browser.newPage();
+    await page.goto(url("/"));
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("跳到主要内容");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("MAIN");
+
+    for (const path of ["/", "/login", "/signup"]) {
+      await page.goto(url(path));
+      expect(await axeViolations(page), path).toEqual([]);
+    }
+    await logIn(page, organizer.email, organizer.password);
+    await page.waitForURL(url("/"));
+    for (const path of ["/orgs", "/me"]) {
+      await page.goto(url(path));
+      expect(await axeViolations(page), path).toEqual([]);
+    }
+    await page.close();
     await browser.clearCookies();
   });
 });
