@@ -370,6 +370,18 @@ function noteRejected(ctx: Ctx, r: PlannedRow) {
   ctx.rejected.set(r.kind, set);
 }
 
+function groupBy<T>(xs: readonly T[], key: (x: T) => string | null): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    if (k === null) continue;
+    const list = m.get(k);
+    if (list) list.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
+}
+
 type OrgHit = { id: number; ref: string | null; name: string; short_name: string | null };
 
 /** Resolves each row's organization (by ref, full name, or a unique short name). */
@@ -380,8 +392,10 @@ async function resolveOrgs(ctx: Ctx, rows: PlannedRow[]): Promise<Map<PlannedRow
     select id, ref, name, short_name from organization
     where ref = any(${keys}) or name = any(${keys}) or short_name = any(${keys})` : [];
   const byRef = new Map(hits.filter((h) => h.ref).map((h) => [h.ref, h]));
-  const byName = (v: string) => hits.filter((h) => h.name === v);
-  const byShort = (v: string) => hits.filter((h) => h.short_name === v);
+  const names = groupBy(hits, (h) => h.name);
+  const shorts = groupBy(hits, (h) => h.short_name);
+  const byName = (v: string) => names.get(v) ?? [];
+  const byShort = (v: string) => shorts.get(v) ?? [];
   const out = new Map<PlannedRow, number>();
   const unknown: { r: PlannedRow; value: string; column: string }[] = [];
   const rejectedOrgs = ctx.rejected.get("organizations") ?? new Set<string>();
@@ -447,6 +461,7 @@ async function resolveLeads(ctx: Ctx, rows: PlannedRow[], orgOf: Map<PlannedRow,
     from expert e join organization o on o.id = e.org_id
     where e.ref = any(${keys}) or (e.name = any(${keys}) and e.org_id = any(${orgIds}))` : [];
   const byRef = new Map(hits.filter((h) => h.ref).map((h) => [h.ref, h]));
+  const byOrgName = groupBy(hits, (h) => `${h.org_id}\u0000${h.name}`);
   const rejectedExperts = ctx.rejected.get("experts") ?? new Set<string>();
   const out = new Map<PlannedRow, number | null>();
   for (const r of rows) {
@@ -461,7 +476,7 @@ async function resolveLeads(ctx: Ctx, rows: PlannedRow[], orgOf: Map<PlannedRow,
     }
     let hit: ExpertHit | undefined = refValue ? byRef.get(refValue) : nameValue ? byRef.get(nameValue) : undefined;
     if (!hit && !refValue && nameValue) {
-      const named = hits.filter((h) => h.name === nameValue && h.org_id === orgId);
+      const named = byOrgName.get(`${orgId}\u0000${nameValue}`) ?? [];
       if (named.length > 1) {
         reject(r, issue("expert_ambiguous", { value: nameValue, count: named.length }, at));
         continue;
@@ -614,6 +629,13 @@ async function stageKind(ctx: Ctx, kind: ImportKind, all: PlannedRow[]): Promise
   const idOf = await identify(ctx, kind, live, orgOf);
   const existing = await loadExisting(ctx.tx, kind, [...new Set(idOf.values())]);
 
+  // an organization given its own ref whose name is already taken (a likely duplicate): warned
+  const namesTaken = new Map<string, string | null>();
+  if (kind === "organizations") {
+    const names = live.filter((r) => str(r.values.ref) && idOf.get(r) === undefined).map((r) => str(r.values.name) ?? "");
+    if (names.length) for (const o of await tx<{ name: string; ref: string | null }[]>`select name, ref from organization where name = any(${names})`) namesTaken.set(o.name, o.ref);
+  }
+
   const toWrite: { r: PlannedRow; row: Record<string, Value>; before: Existing | undefined }[] = [];
   const finalRefs = new Map<string, PlannedRow[]>();
   for (const r of live) {
@@ -625,8 +647,8 @@ async function stageKind(ctx: Ctx, kind: ImportKind, all: PlannedRow[]): Promise
       continue;
     }
     if (kind === "organizations" && !old && str(r.values.ref)) {
-      const [same] = await tx<{ ref: string | null }[]>`select ref from organization where name = ${str(r.values.name)} limit 1`;
-      if (same) r.issues.push(issue("name_exists", { value: String(r.values.name), ref: same.ref ?? "—" }, { file: r.file, row: r.row, field: "name" }));
+      const same = namesTaken.get(str(r.values.name) ?? "");
+      if (same !== undefined) r.issues.push(issue("name_exists", { value: String(r.values.name), ref: same ?? "—" }, { file: r.file, row: r.row, field: "name" }));
     }
     const resolved: Record<string, number | null> = {};
     if (orgOf.has(r)) resolved.org_id = orgOf.get(r) ?? null;

@@ -197,3 +197,13 @@ describe("partial sheets and records without a ref", () => {
     expect((await planImport(sheet("电子信息"), cli)).rows[0]).toMatchObject({ action: "unchanged", ref: n.ref });
   });
 });
+
+describe("organizations", () => {
+  it("warns when a new ref comes with a name that is already taken", async () => {
+    const plan = await planImport({ bytes: Buffer.from("单位编号,单位名称,类型\nT-O99,如皋市恒信精密轴承有限公司,企业\n"), filename: "orgs.csv" }, cli);
+    expect(plan.rows[0].action).toBe("created");
+    expect(plan.rows[0].issues.map((i) => [i.code, i.message])).toEqual([
+      ["name_exists", "已有同名单位“如皋市恒信精密轴承有限公司”（编号 T-O01）；此行有自己的编号，将新建一个单位。"],
+    ]);
+  });
+});
