@@ -29,7 +29,7 @@ export type ImportLimits = {
 };
 
 export const IMPORT_LIMITS: ImportLimits = {
-  maxFileBytes: 20 * MB,
+  maxFileBytes: 50 * MB,
   maxXlsxBytes: 10 * MB,
   maxUncompressedBytes: 100 * MB,
   maxZipEntries: 1000,
@@ -182,7 +182,7 @@ function readCsv(file: ImportFile, display: string, limits: ImportLimits): ReadR
   const delimiter = sniffDelimiter(text, file.kind) ?? ",";
   let grid: Cell[][];
   try {
-    // whole: the byte limit bounds it (≈ 1 s for 20 MB), and the row count in the message is exact
+    // whole: the byte limit bounds it (≈ 1–2 s for 50 MB), and the row count in the message is exact
     grid = csvGrid(text, delimiter);
   } catch (error) {
     const line = error instanceof Error && "lines" in error ? Number(error.lines) : 0;

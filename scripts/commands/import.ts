@@ -35,7 +35,7 @@ re-importing a file updates what changed and creates no duplicates.
   --lang      language of the messages (default zh)
 
 Without --dry-run nothing is written if any row is rejected (exit 1); otherwise every row is
-written in one transaction. Limits: 50,000 rows per file, 20 MB per CSV/JSON, 10 MB per XLSX.`;
+written in one transaction. Limits: 50,000 rows per file, 50 MB per CSV/JSON, 10 MB per XLSX.`;
 
 // ---- a table that lines up with Chinese text (CJK characters are two columns wide) ----
 
