@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { sql } from "../../db/client.server";
 
 // import, export and generate as an operator runs them: a child process on this test file's
@@ -12,6 +12,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
 const DEMO = path.join(root, "db/seeds/demo");
 const tmp = mkdtempSync(path.join(tmpdir(), "qiao-import-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function qiao(args: string[]) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
