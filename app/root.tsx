@@ -145,10 +145,16 @@ function ShowToast({ toast }: { toast: Toast }) {
   );
 }
 
-/** Keeps the browser's i18next instance in the language the server chose. */
+/**
+ * Keeps the browser's i18next instance in the language the server chose (it changes without a
+ * reload when the profile's language is saved). In an effect: changing it during render would
+ * update other components' translations mid-render.
+ */
 function useSyncLanguage(locale: Locale) {
   const { i18n } = useTranslation();
-  if (i18n.language !== locale) void i18n.changeLanguage(locale);
+  useEffect(() => {
+    if (i18n.language !== locale) void i18n.changeLanguage(locale);
+  }, [i18n, locale]);
 }
 
 export default function App() {

@@ -137,6 +137,27 @@ describe("language", () => {
   });
 });
 
+describe("profile", () => {
+  test("saving a new name and language on /me applies both at once", async () => {
+    const page = await browser.newPage();
+    const email = freshEmail("profile");
+    await page.goto(url("/signup"));
+    await fillSignup(page, { name: "赵敏", email, password: PASSWORD });
+    await page.getByLabel("确认密码").press("Enter");
+    await page.waitForURL(url("/"));
+    await page.goto(url("/me"));
+    await page.getByLabel(/^姓名/).fill("Zhao Min");
+    await page.getByLabel("界面语言").selectOption("en");
+    await page.getByRole("button", { name: "保存资料" }).click();
+    await expect.poll(() => page.getByRole("heading", { name: "Profile" }).count()).toBe(1);
+    await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("en");
+    await expect.poll(() => page.getByText("Profile saved").count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByRole("banner").getByText("Zhao Min").count()).toBe(1);
+    await page.close();
+    await browser.clearCookies();
+  });
+});
+
 describe("invitations", () => {
   test("an organizer invites a new person, who signs up through the link and joins", async () => {
     if (!organizer) throw new Error("no demo organizer");
