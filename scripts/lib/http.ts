@@ -128,7 +128,8 @@ export function createHttpApp(opts: HttpOptions) {
         handler = createRequestHandler({
           build,
           mode: opts.mode,
-          getLoadContext: (_req, res) => ({ cspNonce: String(res.locals.cspNonce) }),
+          // clientIp feeds the per-IP login limit (app/utils/auth.server.ts); set QIAO_TRUST_PROXY behind a proxy.
+          getLoadContext: (req, res) => ({ cspNonce: String(res.locals.cspNonce), clientIp: req.ip ?? null }),
         });
         handlers.set(build, handler);
       }
