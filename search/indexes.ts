@@ -48,10 +48,13 @@ export function synonymsMap(groups = SYNONYM_GROUPS): Record<string, string[]> {
 }
 
 const common: Settings = {
-  rankingRules: ["words", "typo", "proximity", "attribute", "sort", "exactness"],
+  // "sort" first: an explicit sort (newest, budget, price) orders every hit strictly; without
+  // one the rule is skipped and relevance ranks as before (docs/decisions/013-search-query.md).
+  rankingRules: ["sort", "words", "typo", "proximity", "attribute", "exactness"],
   synonyms: synonymsMap(),
   typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 4, twoTypos: 8 } },
-  faceting: { maxValuesPerFacet: 200 },
+  // the most frequent values, not the first 200 in alphabetical order (organizations: thousands)
+  faceting: { maxValuesPerFacet: 200, sortFacetValuesBy: { "*": "count" } },
   pagination: { maxTotalHits: 10000 },
 };
 
