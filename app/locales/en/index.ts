@@ -2,8 +2,9 @@ import auth from "./auth";
 import catalog from "./catalog";
 import common from "./common";
 import home from "./home";
+import importing from "./import";
 import org from "./org";
 import search from "./search";
 import validation from "./validation";
 
-export default { common, validation, auth, home, org, catalog, search };
+export default { common, validation, auth, home, org, catalog, search, import: importing };

@@ -3,10 +3,11 @@ import auth from "./auth";
 import catalog from "./catalog";
 import common from "./common";
 import home from "./home";
+import importing from "./import";
 import org from "./org";
 import search from "./search";
 import validation from "./validation";
 
 // One i18next namespace ("translation") made of sections: keys read "auth.login.title".
 // To add a section: create ./<section>.ts here and in ../en/, then list it in both index files.
-export default { common, validation, auth, home, org, catalog, search };
+export default { common, validation, auth, home, org, catalog, search, import: importing };
