@@ -174,7 +174,7 @@ export async function fallbackSearch(input: SearchInput, viewer: SearchViewer, s
 
   try {
     return await sql.begin(async (tx) => {
-      await tx`set local statement_timeout = ${STATEMENT_TIMEOUT}`;
+      await tx`select set_config('statement_timeout', ${STATEMENT_TIMEOUT}, true)`;
       const counts = { ...empty };
       for (const t of SEARCH_TYPES) {
         const [{ n }] = await tx<{ n: number }[]>`
