@@ -272,6 +272,20 @@ export async function creatableOrgs(actor: Actor, kind: CatalogKind): Promise<{ 
   return rows.map((r) => ({ id: r.id, name: r.name, kind: isOrgKind(r.kind) ? r.kind : "enterprise" }));
 }
 
+/** The organizations a user belongs to, with their kind (the workspace's picker). */
+export async function memberOrgs(userId: string): Promise<{ id: number; name: string; kind: OrgKind }[]> {
+  const rows = await sql<{ id: number; name: string; kind: string }[]>`
+    select o.id, o.name, o.kind from membership m join organization o on o.id = m.org_id
+    where m.user_id = ${userId} order by o.name`;
+  return rows.map((r) => ({ id: r.id, name: r.name, kind: isOrgKind(r.kind) ? r.kind : "enterprise" }));
+}
+
+/** One organization's name and kind, or null. */
+export async function orgBrief(orgId: number): Promise<{ id: number; name: string; kind: OrgKind } | null> {
+  const [r] = await sql<{ id: number; name: string; kind: string }[]>`select id, name, kind from organization where id = ${orgId}`;
+  return r ? { id: r.id, name: r.name, kind: isOrgKind(r.kind) ? r.kind : "enterprise" } : null;
+}
+
 type WorkflowRow = {
   id: number;
   ref: string | null;
@@ -500,6 +514,22 @@ export async function listOrgCatalog(viewer: Viewer, orgId: number, limit = 200)
     listReadable(viewer, "expert", where, limit),
   ]);
   return { needs, results, experts };
+}
+
+/**
+ * What an organization's page shows of its catalog to this user: the records (listOrgCatalog),
+ * whether they may add to each kind, and whether statuses matter to them (members and staff).
+ */
+export async function orgCatalogView(user: { id: string; role: Role } | null, org: { id: number; kind: OrgKind }) {
+  const viewer = await loadViewer(user);
+  const catalog = await listOrgCatalog(viewer, org.id);
+  const insider = isStaff(viewer) || isMemberOf(viewer, org.id);
+  const canAdd = {
+    need: insider && OWNER_ORG_KINDS.need.includes(org.kind),
+    result: insider && OWNER_ORG_KINDS.result.includes(org.kind),
+    expert: insider && OWNER_ORG_KINDS.expert.includes(org.kind),
+  };
+  return { catalog, canAdd, showStatus: insider };
 }
 
 /**

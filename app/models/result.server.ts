@@ -197,11 +197,18 @@ export async function resultRelated(viewer: Viewer, result: Pick<Result, "id" | 
   return { otherResults, needsInField };
 }
 
-/** Experts of these organizations, for the lead-expert picker (the editor's own organizations). */
-export async function leadExpertChoices(orgIds: readonly number[]): Promise<{ id: number; name: string; title: string | null; orgId: number }[]> {
+/**
+ * Experts of these organizations, for the lead-expert picker (the editor's own organizations),
+ * plus the current lead (`keep`) should they have moved elsewhere since.
+ */
+export async function leadExpertChoices(
+  orgIds: readonly number[],
+  keep: number | null = null,
+): Promise<{ id: number; name: string; title: string | null; orgId: number }[]> {
   if (orgIds.length === 0) return [];
   const rows = await sql<{ id: number; name: string; title: string | null; org_id: number }[]>`
-    select id, name, title, org_id from expert where org_id = any(${[...orgIds]}::bigint[]) and status <> 'closed'
+    select id, name, title, org_id from expert
+    where (org_id = any(${[...orgIds]}::bigint[]) and status <> 'closed') or id = ${keep ?? 0}
     order by org_id, name`;
   return rows.map((r) => ({ id: r.id, name: r.name, title: r.title, orgId: r.org_id }));
 }

@@ -22,11 +22,13 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { IconCheck, IconCopy } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { OrgCatalogSections } from "~/components/catalog/org-sections";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormErrors, useInputProps } from "~/components/forms";
+import { orgCatalogView } from "~/models/catalog.server";
 import { createInvite, listPendingInvites, revokeInvite } from "~/models/invite.server";
 import { canManageOrg, canSeeMembers, getOrganization, getOrgRole, listMembers } from "~/models/org.server";
-import { getClientIp, requireUser } from "~/utils/auth.server";
+import { getClientIp, getUser, requireUser } from "~/utils/auth.server";
 import { getT } from "~/utils/i18n";
 import { rootLocale } from "~/utils/meta";
 import { formatDate, formatDateTime, invariantResponse, useIsPending } from "~/utils/misc";
@@ -52,7 +54,9 @@ function parseOrgId(value: string | undefined) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
+  // Public: search links organizations for visitors too; what they see is decided below
+  // (members list and invitations need rights, the catalog is filtered by the model).
+  const user = await getUser(request);
   const orgId = parseOrgId(params.orgId);
   const org = await getOrganization(orgId);
   invariantResponse(org, "Not found", { status: 404 });
@@ -67,6 +71,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canManage: mayManage,
     members: maySeeMembers ? await listMembers(user, orgId) : null,
     pendingInvites: mayManage ? await listPendingInvites(user, orgId) : [],
+    ...(await orgCatalogView(user, org)),
   };
 }
 
@@ -110,7 +115,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function OrganizationRoute() {
   const { t, i18n } = useTranslation();
-  const { org, members, canManage, pendingInvites, myRole } = useLoaderData<typeof loader>();
+  const { org, members, canManage, pendingInvites, myRole, catalog, canAdd, showStatus } = useLoaderData<typeof loader>();
   const where = [org.town, org.city].filter(Boolean).join(" · ");
 
   return (
@@ -139,6 +144,8 @@ export default function OrganizationRoute() {
         ) : null}
         {org.description ? <Text mt="xs">{org.description}</Text> : null}
       </Stack>
+
+      <OrgCatalogSections orgId={org.id} catalog={catalog} canAdd={canAdd} showStatus={showStatus} />
 
       <section aria-labelledby="members-title">
         <Title order={2} size="h3" id="members-title" mb="sm">

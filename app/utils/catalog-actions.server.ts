@@ -47,7 +47,7 @@ export async function workflowAction(
   if (intent === "sendBack") {
     const submission = parseWithZod(formData, { schema: SendBackSchema });
     if (submission.status !== "success") {
-      return data({ intent, id, result: submission.reply(), stale: null as StaleInfo }, { status: 400 });
+      return data({ intent, kind, id, result: submission.reply(), stale: null as StaleInfo }, { status: 400 });
     }
     try {
       const done = await transition(actor, kind, { id, version: submission.value.version, action: "sendBack", comment: submission.value.comment });
@@ -56,7 +56,7 @@ export async function workflowAction(
       const problem = await modelProblem(error);
       if (!problem) throw error;
       return data(
-        { intent, id, result: submission.reply(problemReply(problem)), stale: await staleInfo(problem, kind, id) },
+        { intent, kind, id, result: submission.reply(problemReply(problem)), stale: await staleInfo(problem, kind, id) },
         { status: problem.status },
       );
     }
@@ -64,7 +64,7 @@ export async function workflowAction(
   if (intent === "submit" || intent === "withdraw" || intent === "close" || intent === "publish") {
     const submission = parseWithZod(formData, { schema: WorkflowSchema });
     if (submission.status !== "success") {
-      return data({ intent, id, result: submission.reply(), stale: null as StaleInfo }, { status: 400 });
+      return data({ intent, kind, id, result: submission.reply(), stale: null as StaleInfo }, { status: 400 });
     }
     try {
       const done = await transition(actor, kind, { id, version: submission.value.version, action: intent });
@@ -73,7 +73,7 @@ export async function workflowAction(
       const problem = await modelProblem(error);
       if (!problem) throw error;
       return data(
-        { intent, id, result: submission.reply(problemReply(problem)), stale: await staleInfo(problem, kind, id) },
+        { intent, kind, id, result: submission.reply(problemReply(problem)), stale: await staleInfo(problem, kind, id) },
         { status: problem.status },
       );
     }

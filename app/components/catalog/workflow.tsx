@@ -12,7 +12,7 @@ import { formatDateTime, useIsPending } from "~/utils/misc";
 export type StaleInfo = { by: string | null; at: Date | string | null; version: number } | null;
 
 /** What workflowAction / the editors return when a write was refused. */
-export type WorkflowReply = { intent: unknown; id?: number; result: SubmissionResult<string[]>; stale: StaleInfo } | undefined;
+export type WorkflowReply = { intent: unknown; kind?: string; id?: number; result: SubmissionResult<string[]>; stale: StaleInfo } | undefined;
 
 type Access = {
   canSubmit: boolean;

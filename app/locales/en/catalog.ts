@@ -182,6 +182,7 @@ export default {
     newTitle: "Add a research result",
     editTitle: "Edit research result",
     otherResults: "Other results of this expert",
+    needsInField: "Technology needs in the same field",
     lead: "Lead expert",
     ownedBy: "Institution",
   },

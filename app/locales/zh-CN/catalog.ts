@@ -183,6 +183,7 @@ export default {
     newTitle: "登记科研成果",
     editTitle: "编辑科研成果",
     otherResults: "该专家的其他成果",
+    needsInField: "同领域的技术需求",
     lead: "成果负责人",
     ownedBy: "成果单位",
   },
