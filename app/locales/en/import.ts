@@ -63,6 +63,7 @@ export default {
     blockedFile: "All or nothing: the file itself has a problem (see above), so nothing can be imported. Fix it and upload it again.",
     nothingToDo: "Nothing to write: every record already matches the platform.",
     memberNote: "The records you import are submitted to the bureau for review.",
+    rejectedFile: "rejected rows",
     downloadRejected: "Download the rejected rows (CSV, with reasons)",
     uploadAgain: "Upload again",
     discard: "Discard this upload",

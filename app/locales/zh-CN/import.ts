@@ -58,6 +58,7 @@ export default {
     blockedFile: "全部或全不：文件本身有问题（见上方），不能导入。请修改后重新上传。",
     nothingToDo: "没有需要写入的变化：所有记录都与平台上的一致。",
     memberNote: "你导入的记录将提交科技局审核。",
+    rejectedFile: "被拒绝的行",
     downloadRejected: "下载被拒绝的行（CSV，含原因）",
     uploadAgain: "重新上传",
     discard: "放弃此次上传",
