@@ -4,6 +4,7 @@ import { Form, Link, useLocation } from "@remix-run/react";
 import {
   IconBuilding,
   IconBulb,
+  IconFileImport,
   IconFlask,
   IconHome,
   IconSchool,
@@ -52,6 +53,8 @@ function navSections(user: ShellUser | null, orgs: ShellOrg[]) {
   if (user && (user.role === "admin" || user.role === "organizer")) {
     const manage: Item[] = [
       { to: "/orgs", label: "common.nav.orgs", icon: <IconBuildingCommunity size={18} aria-hidden /> },
+      // bulk import (app/routes/import.*); members may use /import for their own organizations too
+      { to: "/import", label: "import.nav", icon: <IconFileImport size={18} aria-hidden /> },
     ];
     if (user.role === "admin") {
       manage.push({ to: "/admin/users", label: "common.nav.users", icon: <IconUsers size={18} aria-hidden /> });
