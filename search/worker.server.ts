@@ -6,10 +6,13 @@
  * version). See docs/decisions/010-search-sync.md.
  */
 import { Logger, run, runMigrations, runOnce, type LogFunctionFactory, type Runner, type RunnerOptions } from "graphile-worker";
+import { MeilisearchApiError } from "meilisearch";
 import { sql } from "../db/client.server";
+import { getMeili, indexUid } from "./client.server";
 import { searchHealth } from "./health.server";
+import { INDEXES, SEARCH_SCHEMA_VERSION } from "./indexes";
 import { ensureSearchDocuments } from "./reindex.server";
-import { forgetPreparedIndexes, prepareIndexes, SYNC_TASK, syncTask } from "./sync.server";
+import { forgetPreparedIndexes, isUnavailable, prepareIndexes, SYNC_TASK, syncTask } from "./sync.server";
 
 const silent = () => process.env.QIAO_LOG === "silent";
 
@@ -118,7 +121,11 @@ export type SearchWorker = {
 };
 
 export type SearchWorkerOptions = {
-  /** Check indexes and rebuild stale or empty ones in the background at start (default true). */
+  /**
+   * Repair the indexes (default true): at start and whenever an index is missing in
+   * Meilisearch or holds documents of another schema version, rebuild it in the background
+   * (search/reindex.server.ts ensureSearchDocuments). Tests that watch the queue alone turn it off.
+   */
   repair?: boolean;
   /** Watcher period (default 2 s). */
   watchIntervalMs?: number;
@@ -126,13 +133,33 @@ export type SearchWorkerOptions = {
   log?: (line: string) => void;
 };
 
+/** Cheap check, every watcher round: is an index missing, or were its documents built for another schema? */
+async function repairNeeded(): Promise<boolean> {
+  const [{ stale }] = await sql<{ stale: boolean }[]>`
+    select count(*) filter (where documents_version is not distinct from ${SEARCH_SCHEMA_VERSION}) < ${INDEXES.length} as stale
+    from search_index_meta where uid = any(${INDEXES.map((d) => indexUid(d.base))})
+  `;
+  if (stale) return true;
+  const client = getMeili();
+  for (const def of INDEXES) {
+    try {
+      await client.getRawIndex(indexUid(def.base));
+    } catch (error) {
+      if (error instanceof MeilisearchApiError && error.cause?.code === "index_not_found") return true;
+      throw error;
+    }
+  }
+  return false;
+}
+
 /** Starts the worker (scripts/start.ts, once the server listens). */
 export async function startSearchWorker(opts: SearchWorkerOptions = {}): Promise<SearchWorker> {
   const runner = await run(options(opts.pollInterval ? { pollInterval: opts.pollInterval } : {}));
   const log = opts.log ?? ((line: string) => silent() || console.log(line));
   const abort = new AbortController();
-  let repairWanted = opts.repair ?? true;
+  const repairs = opts.repair ?? true;
   let repairing: Promise<void> | undefined;
+  let nextRepairAt = 0;
   let watching: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -148,24 +175,25 @@ export async function startSearchWorker(opts: SearchWorkerOptions = {}): Promise
   const round = async () => {
     const health = await searchHealth(1000);
     if (!health.ok) {
-      // Whatever happened to Meilisearch (restart, lost data), check the indexes once it is back.
-      repairWanted = true;
       sawDown = true;
       return;
     }
-    if (repairWanted && !repairing) {
-      repairWanted = false;
+    // Back after an outage we saw: every waiting job runs now. Otherwise the capped schedule.
+    await rescueRetries({ healthy: true, capSeconds: sawDown ? 0 : RETRY_CAP_SECONDS });
+    if (sawDown) forgetPreparedIndexes(); // Meilisearch may have come back without its indexes
+    sawDown = false;
+    if (repairs && !repairing && Date.now() >= nextRepairAt && (await repairNeeded())) {
       repairing = repair()
         .catch((error: unknown) => {
           if (abort.signal.aborted) return;
-          repairWanted = true;
-          if (!silent()) console.warn(`search worker: index repair failed, will retry: ${String(error)}`);
+          // Meilisearch went away again: the health check gates the next try. Anything else
+          // would likely fail again at once: wait a minute.
+          const unavailable = isUnavailable(error);
+          nextRepairAt = unavailable ? 0 : Date.now() + 60_000;
+          if (!silent()) console.warn(`search worker: index repair failed, ${unavailable ? "will retry" : "retrying in a minute"}: ${String(error)}`);
         })
         .finally(() => (repairing = undefined));
     }
-    // Back after an outage we saw: every waiting job runs now. Otherwise the capped schedule.
-    await rescueRetries({ healthy: true, capSeconds: sawDown ? 0 : RETRY_CAP_SECONDS });
-    sawDown = false;
   };
 
   const watch = () => {

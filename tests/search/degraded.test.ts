@@ -41,8 +41,7 @@ beforeAll(async () => {
   process.env.MEILI_URL = meili.url;
   process.env.MEILI_MASTER_KEY = masterKey;
   process.env.QIAO_MEILI_TIMEOUT_MS = "2000";
-  // No start-up repair (full rebuild) here: the queue alone must bring the index back in step.
-  worker = await startSearchWorker({ repair: false, watchIntervalMs: 250, pollInterval: 250 });
+  worker = await startSearchWorker({ watchIntervalMs: 250, pollInterval: 250 });
 });
 
 afterAll(async () => {
@@ -64,8 +63,10 @@ describe("with Meilisearch stopped", () => {
       await enqueueSync(tx, "need", [kept, removed]);
     });
     await until("the first sync", async () => (await pendingSyncJobs()).length === 0 && (await needs().getStats()).numberOfDocuments === 2);
-    // As after a normal start: the documents are of the current schema (no rebuild wanted).
-    await sql`update search_index_meta set documents_version = ${SEARCH_SCHEMA_VERSION}`;
+    // Whatever the worker's start-up repair did is over; from here on the queue alone must do it.
+    await until("the start-up repair", async () => (await searchStatus()).indexes.every((i) => i.documentsVersion === SEARCH_SCHEMA_VERSION));
+    await until("no rebuild running", async () => (await searchStatus()).reindexing.length === 0);
+    const [{ lastRun }] = await sql<{ lastRun: number }[]>`select coalesce(max(id), 0)::int as "lastRun" from search_reindex_run`;
 
     // Down.
     await meili?.stop();
@@ -95,7 +96,7 @@ describe("with Meilisearch stopped", () => {
       return s.queue.pending === 0 && s.indexes.every((i) => i.isIndexing === false && i.meiliCount === i.postgresCount) && s;
     });
     // … by the queue alone, not by a rebuild.
-    expect(await sql`select id from search_reindex_run`).toHaveLength(0);
+    expect(await sql`select id from search_reindex_run where id > ${lastRun}`).toHaveLength(0);
     expect(status.health.ok).toBe(true);
     const needStatus = status.indexes.find((i) => i.entity === "need");
     expect(needStatus).toMatchObject({ meiliCount: 2, postgresCount: 2 });
@@ -104,5 +105,27 @@ describe("with Meilisearch stopped", () => {
     expect(await needs().getDocument(kept)).toMatchObject({ title: "光伏背板材料耐候性与阻燃提升" });
     expect(await needs().getDocument(added)).toMatchObject({ title: "钙钛矿电池封装工艺" });
     await expect(needs().getDocument(removed)).rejects.toThrow(/not found/i);
+  }, 180_000);
+
+  it("rebuilds the indexes when Meilisearch comes back without its data", async () => {
+    const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from need`;
+    expect(n).toBeGreaterThan(0);
+    await meili?.stop();
+    // Same address, empty data folder: every document is gone.
+    meili = await startMeili({ dbPath: `${dbPath}-fresh`, port, masterKey });
+    try {
+      const status = await until("the worker's repair", async () => {
+        const s = await searchStatus();
+        return s.reindexing.length === 0 && s.indexes.every((i) => i.inSync) && s;
+      });
+      expect(status.indexes.find((i) => i.entity === "need")).toMatchObject({ meiliCount: n, postgresCount: n });
+      const [{ outcome }] = await sql<{ outcome: string }[]>`select outcome from search_reindex_run where entity = 'need' order by id desc limit 1`;
+      expect(outcome).toBe("swapped");
+      expect((await needs().search("钙钛矿")).hits).toHaveLength(1);
+    } finally {
+      await meili.stop();
+      rmSync(`${dbPath}-fresh`, { recursive: true, force: true });
+      meili = undefined;
+    }
   }, 180_000);
 });
