@@ -397,10 +397,10 @@ export async function needsSignIn(kind: CatalogKind, ref: string | undefined): P
 }
 
 /** Who changed the record last, and when (for "someone else changed it" messages). */
-export async function lastChange(kind: CatalogKind, id: number): Promise<{ at: Date | null; by: string | null; version: number } | null> {
+export async function lastChange(kind: CatalogKind | "organization", id: number): Promise<{ at: Date | null; by: string | null; version: number } | null> {
   const [row] = await sql<{ at: Date | null; by: string | null; version: number }[]>`
-    select a.at, u.name as by, r.version
-    from ${sql(TABLE[kind])} r
+    select coalesce(a.at, r.updated_at) as at, u.name as by, r.version
+    from ${sql(kind === "organization" ? "organization" : TABLE[kind])} r
     left join lateral (
       select at, actor_id from audit_log where entity = ${kind} and entity_id = r.id::text order by at desc, id desc limit 1
     ) a on true

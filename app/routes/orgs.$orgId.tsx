@@ -145,7 +145,7 @@ export default function OrganizationRoute() {
         {org.description ? <Text mt="xs">{org.description}</Text> : null}
       </Stack>
 
-      <OrgCatalogSections orgId={org.id} catalog={catalog} canAdd={canAdd} showStatus={showStatus} />
+      <OrgCatalogSections orgId={org.id} catalog={catalog} canAdd={canAdd} showStatus={showStatus} canEditProfile={canManage} />
 
       <section aria-labelledby="members-title">
         <Title order={2} size="h3" id="members-title" mb="sm">

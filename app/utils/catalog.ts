@@ -161,6 +161,7 @@ const optionalText = { invalid_type_error: "catalog.validation.notText" };
 /** A max-length message that exists in the catalog's validation keys. */
 const maxMessage = {
   50: "catalog.validation.max50",
+  100: "catalog.validation.max100",
   200: "catalog.validation.max200",
   254: "catalog.validation.max254",
   500: "catalog.validation.max500",
@@ -352,6 +353,24 @@ export const EditExpertSchema = z.object({ intent: SaveIntentSchema, version: Ve
 export type NeedInput = z.output<z.ZodObject<typeof NeedFields>>;
 export type ResultInput = z.output<z.ZodObject<typeof ResultFields>>;
 export type ExpertInput = z.output<z.ZodObject<typeof ExpertFields>>;
+
+/** An organization's public profile (orgs/:orgId/edit); limits as in 0001_accounts.sql. */
+export const OrgProfileSchema = z.object({
+  version: Version,
+  name: requiredText(200),
+  shortName: optionalTextField(100),
+  town: optionalTextField(100),
+  city: optionalTextField(100),
+  industry: optionalTextField(100),
+  description: optionalTextField(5000),
+  website: z
+    .string(optionalText)
+    .trim()
+    .max(LIMITS.ip, "catalog.validation.max500")
+    .regex(/^https?:\/\/[^\s<>"]+$/i, "catalog.validation.website")
+    .optional()
+    .transform((s) => (s ? s : null)),
+});
 
 // ---- the workflow buttons of a record (detail page, review queue) ----
 

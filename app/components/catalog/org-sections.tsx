@@ -1,6 +1,6 @@
 import { Button, Group, Stack, Text, Title } from "@mantine/core";
 import { Link } from "@remix-run/react";
-import { IconPlus } from "@tabler/icons-react";
+import { IconPencil, IconPlus } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import type { OrgCatalog } from "~/models/catalog.server";
 import { RecordTable } from "./record-table";
@@ -15,11 +15,14 @@ export function OrgCatalogSections({
   catalog,
   canAdd,
   showStatus,
+  canEditProfile = false,
 }: {
   orgId: number;
   catalog: OrgCatalog;
   canAdd: { need: boolean; result: boolean; expert: boolean };
   showStatus: boolean;
+  /** staff and the organization's managers (orgs/:orgId/edit checks again) */
+  canEditProfile?: boolean;
 }) {
   const { t } = useTranslation();
   const sections = [
@@ -28,9 +31,16 @@ export function OrgCatalogSections({
     { kind: "expert" as const, key: "experts", title: t("catalog.org.experts"), records: catalog.experts, add: t("catalog.actions.newExpert"), to: "/experts/new" },
   ].filter((s) => s.records.length > 0 || canAdd[s.kind]);
 
-  if (sections.length === 0) return null;
+  if (sections.length === 0 && !canEditProfile) return null;
   return (
     <Stack gap="lg" data-testid="org-catalog">
+      {canEditProfile ? (
+        <Group>
+          <Button component={Link} to={`/orgs/${orgId}/edit`} variant="default" size="compact-sm" leftSection={<IconPencil size={14} aria-hidden />}>
+            {t("catalog.orgProfile.edit")}
+          </Button>
+        </Group>
+      ) : null}
       {showStatus ? (
         <Text size="sm" c="dimmed">
           {t("catalog.org.draftsNote")}

@@ -150,6 +150,7 @@ export default {
   validation: {
     notText: "Wrong format: enter text",
     max50: "At most 50 characters",
+    max100: "At most 100 characters",
     max200: "At most 200 characters",
     max254: "At most 254 characters",
     max500: "At most 500 characters",
@@ -169,6 +170,7 @@ export default {
     phone: "A phone number may contain digits, spaces, +, -, brackets and 转 only",
     fieldRequiredOnSubmit: "Choose a technology field before submitting for review",
     leadExpertOrg: "The lead expert must belong to the same organization",
+    website: "A web address starts with http:// or https://",
     version: "The form is out of date: reload the page and try again",
   },
   need: {
@@ -222,6 +224,18 @@ export default {
     submitted: "Submitted",
     comment: "Reviewer's comment",
     actions: "Actions",
+  },
+  orgProfile: {
+    edit: "Edit profile",
+    title: "Edit organization profile",
+    name: "Full name",
+    shortName: "Short name",
+    town: "Town / district",
+    city: "City",
+    industry: "Industry",
+    description: "Description",
+    website: "Website",
+    saved: "Profile saved",
   },
   review: {
     title: "Review queue",

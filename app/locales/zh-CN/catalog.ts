@@ -151,6 +151,7 @@ export default {
   validation: {
     notText: "格式不正确，请输入文字",
     max50: "不能超过 50 个字",
+    max100: "不能超过 100 个字",
     max200: "不能超过 200 个字",
     max254: "不能超过 254 个字",
     max500: "不能超过 500 个字",
@@ -170,6 +171,7 @@ export default {
     phone: "电话号码只能包含数字、空格、+、-、括号和“转”",
     fieldRequiredOnSubmit: "提交审核前请选择技术领域",
     leadExpertOrg: "成果负责人必须是本单位的专家",
+    website: "网址须以 http:// 或 https:// 开头",
     version: "表单已过期，请刷新页面后重试",
   },
   need: {
@@ -223,6 +225,18 @@ export default {
     submitted: "提交时间",
     comment: "退回意见",
     actions: "操作",
+  },
+  orgProfile: {
+    edit: "编辑机构资料",
+    title: "编辑机构资料",
+    name: "机构全称",
+    shortName: "简称",
+    town: "所在镇区",
+    city: "所在城市",
+    industry: "所属行业",
+    description: "机构简介",
+    website: "网址",
+    saved: "机构资料已保存",
   },
   review: {
     title: "审核队列",
