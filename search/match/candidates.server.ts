@@ -1,0 +1,141 @@
+/**
+ * Candidate generation in Meilisearch. A Meilisearch query ANDs its words (with matchingStrategy
+ * "last" or "frequency" it drops words, but never the first or the rarest one), so one query
+ * with ten terms only finds records containing the rarest of them. Candidates are therefore the
+ * union of a few one-term queries, sent together in one multi-search request:
+ *
+ *   1. the subject's own keywords (needs and results carry 3–6; an expert's research areas),
+ *   2. expansion terms of the concepts found in its text (search/match/concepts.ts): the words
+ *      the other side would use — 变硬 → 玻璃化转变, 外观瑕疵 → 缺陷识别, 浸润剂 → 上浆剂,
+ *   3. jieba TF-IDF key terms of its description.
+ *
+ * Every query carries the viewer's visibility filter and `status = published` (open records
+ * only). Re-ranking happens in ./engine.server.ts.
+ */
+import type { MultiSearchParams } from "meilisearch";
+import { getMeili, indexUid } from "../client.server";
+import { visibilityFilter, type SearchViewer } from "../documents.server";
+import type { MatchDoc, Profile } from "./features";
+import { keyTerms, normalize, synonymsOf } from "./text.server";
+import { CANDIDATES } from "./weights";
+
+/** The one-term queries for a subject, in priority order (at most `max`). */
+export function queryTerms(p: Profile, max: number = CANDIDATES.maxQueries): string[] {
+  const terms: string[] = [];
+  const seen = new Set<string>();
+  const add = (t: string | null | undefined) => {
+    const v = (t ?? "").trim();
+    const k = normalize(v);
+    if (v.length < 2 || seen.has(k)) return;
+    seen.add(k);
+    terms.push(v);
+  };
+  const d = p.doc;
+  const own = d.type === "expert" ? (d.areas ?? []) : (d.keywords ?? []);
+  own.forEach(add);
+  // Concepts in the title or keywords first, problems before objects.
+  const concepts = [...p.concepts.values()]
+    .filter((c) => c.concept.kind !== "broad")
+    .sort((a, b) => b.weight - a.weight || (a.concept.kind === "problem" ? -1 : 1) - (b.concept.kind === "problem" ? -1 : 1));
+  const text = normalize(`${p.head} ${p.body}`);
+  for (const c of concepts) {
+    const fresh = c.concept.terms.filter((t) => t.length >= 2 && !text.includes(normalize(t)));
+    // the longest terms are the most specific
+    fresh.sort((a, b) => b.length - a.length);
+    fresh.slice(0, CANDIDATES.termsPerConcept).forEach(add);
+  }
+  for (const k of keyTerms(`${d.title}。${p.body}`, CANDIDATES.keyTerms + 4).slice(0, CANDIDATES.keyTerms)) add(k.term);
+  // Abbreviations the index's synonym table knows are matched by Meilisearch itself; a title
+  // with no keywords still needs a query.
+  if (!terms.length) add(d.title);
+  for (const t of [...terms]) for (const s of synonymsOf(t)) if (terms.length < max) add(s);
+  return terms.slice(0, max);
+}
+
+const NEED_FIELDS = ["id", "type", "ref", "title", "org_id", "org_name", "status", "audience", "description", "field", "keywords", "cooperation", "budget_wan"];
+const RESULT_FIELDS = ["id", "type", "ref", "title", "org_id", "org_name", "status", "audience", "summary", "field", "keywords", "cooperation", "maturity", "price_wan", "lead_name", "lead_expert_id"];
+const EXPERT_FIELDS = ["id", "type", "ref", "title", "org_id", "org_name", "status", "audience", "areas", "bio", "job_title", "honors", "field"];
+
+const ATTRIBUTES: Record<"need" | "result" | "expert", { index: string; fields: string[]; searchOn: string[] }> = {
+  need: { index: "needs", fields: NEED_FIELDS, searchOn: ["title", "title_seg", "keywords", "keywords_seg", "description", "description_seg"] },
+  result: { index: "results", fields: RESULT_FIELDS, searchOn: ["title", "title_seg", "keywords", "keywords_seg", "summary", "summary_seg"] },
+  expert: { index: "experts", fields: EXPERT_FIELDS, searchOn: ["areas", "areas_seg", "bio", "bio_seg"] },
+};
+
+export type CandidateQuery = { kind: "need" | "result" | "expert"; terms: string[]; perQuery: number };
+
+/**
+ * Runs the queries (all kinds in one multi-search request) and returns the distinct hits per
+ * kind, in order of first appearance. Open records only, as far as `viewer` may see them.
+ */
+export async function fetchCandidates(queries: readonly CandidateQuery[], viewer: SearchViewer): Promise<Record<"need" | "result" | "expert", MatchDoc[]>> {
+  const visible = visibilityFilter(viewer);
+  const list: MultiSearchParams["queries"] = [];
+  const kinds: Array<"need" | "result" | "expert"> = [];
+  for (const q of queries) {
+    const a = ATTRIBUTES[q.kind];
+    for (const term of q.terms) {
+      list.push({
+        indexUid: indexUid(a.index),
+        q: term,
+        limit: q.perQuery,
+        matchingStrategy: "last",
+        attributesToSearchOn: a.searchOn,
+        attributesToRetrieve: a.fields,
+        filter: visible ? [visible, "status = published"] : ["status = published"],
+      });
+      kinds.push(q.kind);
+    }
+  }
+  const out: Record<"need" | "result" | "expert", MatchDoc[]> = { need: [], result: [], expert: [] };
+  if (!list.length) return out;
+  const { results } = await getMeili().multiSearch({ queries: list });
+  const seen = new Set<string>();
+  results.forEach((r, i) => {
+    const kind = kinds[i];
+    for (const hit of r.hits) {
+      const doc = toMatchDoc(hit, kind);
+      if (!doc) continue;
+      const key = `${kind}:${doc.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out[kind].push(doc);
+    }
+  });
+  return out;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+
+/** A hit as a MatchDoc, field by field (a hit is untyped JSON); null if it lacks an id or title. */
+export function toMatchDoc(hit: Record<string, unknown>, type: "need" | "result" | "expert"): MatchDoc | null {
+  const id = num(hit.id);
+  const title = str(hit.title);
+  if (id === null || title === undefined) return null;
+  const field = Array.isArray(hit.field) ? strs(hit.field) : (str(hit.field) ?? null);
+  return {
+    id,
+    type,
+    ref: str(hit.ref) ?? String(id),
+    title,
+    org_id: num(hit.org_id) ?? 0,
+    org_name: str(hit.org_name) ?? "",
+    status: str(hit.status) ?? "",
+    audience: str(hit.audience),
+    description: str(hit.description),
+    budget_wan: num(hit.budget_wan),
+    summary: str(hit.summary),
+    maturity: str(hit.maturity) ?? null,
+    price_wan: num(hit.price_wan),
+    lead_name: str(hit.lead_name) ?? null,
+    field,
+    keywords: strs(hit.keywords),
+    cooperation: strs(hit.cooperation),
+    areas: strs(hit.areas),
+    bio: str(hit.bio),
+    job_title: str(hit.job_title) ?? null,
+    honors: strs(hit.honors),
+  };
+}
