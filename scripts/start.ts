@@ -9,7 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import type { Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -48,12 +48,27 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Binds the public port before anything else starts, so "port taken" fails in a second. */
-function reservePort(port: number, host: string): Promise<net.Server> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(port, host, () => resolve(srv));
+const STARTING_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="2"><title>桥 Qiao · 正在启动</title></head>
+<body style="font-family:system-ui,sans-serif;margin:4rem auto;max-width:32rem">
+<h1>桥 Qiao 正在启动…</h1><p>页面将自动刷新。</p><p lang="en">Qiao is starting; this page refreshes itself.</p>
+</body></html>`;
+
+/**
+ * Binds the public port before anything else starts, so "port taken" fails in
+ * a second. Until the app is ready the server answers 503 "starting" (with
+ * Retry-After), then hands every request to the app: the port is never closed
+ * and reopened, so nobody polling it during start-up can hold it up.
+ */
+function listenEarly(port: number, host: string) {
+  let handler: RequestListener = (_req, res) => {
+    res.writeHead(503, { "Content-Type": "text/html; charset=utf-8", "Retry-After": "2", "Cache-Control": "no-store" });
+    res.end(STARTING_PAGE);
+  };
+  const server = createServer((req, res) => handler(req, res));
+  return new Promise<{ server: Server; serve: (h: RequestListener) => void }>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve({ server, serve: (h) => (handler = h) }));
   });
 }
 
@@ -92,9 +107,9 @@ async function main() {
   const embedded = embeddedDb || embeddedSearch;
 
   // 1. The public port, first: nothing else is started when it is taken.
-  let reserved: net.Server;
+  let early: Awaited<ReturnType<typeof listenEarly>>;
   try {
-    reserved = await reservePort(env.PORT, env.HOST);
+    early = await listenEarly(env.PORT, env.HOST);
   } catch (error) {
     const code = error && typeof error === "object" && "code" in error ? error.code : "";
     fail(
@@ -118,6 +133,11 @@ async function main() {
     stopping = true;
     say("\n• Stopping Qiao…");
     (async () => {
+      // First stop taking requests (also when start-up failed half-way), then the rest in reverse.
+      await new Promise<void>((resolve) => {
+        early.server.close(() => resolve());
+        early.server.closeAllConnections();
+      });
       for (const stop of stops.reverse()) await stop().catch((e) => console.error(e));
       if (embedded) removeRuntime(dataDir);
       lock?.release();
@@ -266,18 +286,7 @@ async function main() {
       },
     });
 
-    await new Promise<void>((resolve) => reserved.close(() => resolve()));
-    const server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(env.PORT, env.HOST, () => resolve(s));
-      s.once("error", reject);
-    });
-    stops.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
+    early.serve(app);
     // The one search writer (search/worker.server.ts); stopped first on shutdown (stops run in reverse).
     const searchWorker = await startSearchWorker({ log: say });
     stops.push(searchWorker.stop);

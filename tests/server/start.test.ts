@@ -74,3 +74,42 @@ describe("npm start refuses clearly", () => {
     expect(output).toContain("PORT");
   });
 });
+
+describe("npm start in configured mode", () => {
+  it("uses DATABASE_URL and MEILI_URL, starts neither server, answers 503 while starting and stops cleanly on SIGTERM", async () => {
+    const port = await freePort();
+    const dataDir = path.join(tmp, "configured");
+    const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", QIAO_DATA_DIR: dataDir, QIAO_DEMO: "off", NODE_ENV: "production", QIAO_LOG: "info" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+
+    const statuses = new Set<number>();
+    const deadline = Date.now() + 150_000;
+    // Poll the port the whole time, as a load balancer would: it must never hold start-up up.
+    while (Date.now() < deadline && child.exitCode === null) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+        statuses.add(res.status);
+        if (res.status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(statuses.has(200), output).toBe(true);
+    const home = await fetch(`http://127.0.0.1:${port}/`);
+    expect(home.status).toBe(200);
+    expect(output).not.toMatch(/embedded/i);
+    expect(output).toContain("is running at");
+
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(output).toContain("Stopped.");
+  }, 180_000);
+});
