@@ -52,17 +52,18 @@ export async function startMeili(opts: {
   mkdirSync(opts.dbPath, { recursive: true });
   const dumpDir = path.join(opts.dbPath, "dumps");
   const snapshotDir = path.join(opts.dbPath, "snapshots");
+  // `--name=value`: a generated key may start with "-" and must not read as a flag.
   const args = [
-    "--db-path", opts.dbPath,
-    "--dump-dir", dumpDir,
-    "--snapshot-dir", snapshotDir,
-    "--http-addr", `127.0.0.1:${opts.port}`,
-    "--master-key", opts.masterKey,
-    "--env", opts.env ?? "development",
+    `--db-path=${opts.dbPath}`,
+    `--dump-dir=${dumpDir}`,
+    `--snapshot-dir=${snapshotDir}`,
+    `--http-addr=127.0.0.1:${opts.port}`,
+    `--master-key=${opts.masterKey}`,
+    `--env=${opts.env ?? "development"}`,
     "--no-analytics",
-    "--log-level", "WARN",
+    "--log-level=WARN",
   ];
-  if (opts.maxIndexingThreads) args.push("--max-indexing-threads", String(opts.maxIndexingThreads));
+  if (opts.maxIndexingThreads) args.push(`--max-indexing-threads=${opts.maxIndexingThreads}`);
   const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const collect = (chunk: Buffer) => {
