@@ -25,7 +25,7 @@ try {
   const { sql } = await import("../db/client.server");
   const { seedDemo } = await import("../db/seed.server");
   const { reindex } = await import("../search/reindex.server");
-  const { loadLabels, report, runNeeds, sweepVerdict } = await import("../search/match/eval/run.server");
+  const { answerKeyCheck, loadLabels, report, runNeeds, sweepVerdict } = await import("../search/match/eval/run.server");
   const { THRESHOLDS } = await import("../search/match/weights");
   if (!values.reuse) {
     log("• loading the demo data and indexing it…");
@@ -65,6 +65,19 @@ try {
   const sweep = sweepVerdict(runs, "dev");
   const bestDev = sweep.rows.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
   console.log(`dev-half verdict sweep: best threshold ${bestDev.threshold} (accuracy ${bestDev.accuracy.toFixed(3)}); in use ${sweep.current}`);
+  // Ablation: the demo's intents pair most needs with their intended fits, so "past cooperation"
+  // between the two organizations could flatter the matcher. The same run without any history:
+  const plain = await runNeeds(labels, undefined, { history: false });
+  const plainReports = (["dev", "test", "all"] as const).map((s) => report(plain, s, min));
+  console.log(
+    `without the organizations' history (past cooperation, feedback): ` +
+      plainReports.map((r) => `${r.split} nDCG@10 ${f(r.matcher.ndcg10)}, verdict ${f(r.verdict.accuracy)}`).join("; "),
+  );
+  const key = await answerKeyCheck(labels);
+  console.log(
+    `answer key only, the ${key.needs} needs with an intended fit outside the labelled set: intended fit first ${f(key.top1)}, ` +
+      `in top 3 ${f(key.top3)}, in top 10 ${f(key.top10)}, MRR ${f(key.mrr)}; told "something fits" ${f(key.saidMatch)}`,
+  );
   const times = runs.map((r) => r.ms).sort((a, b) => a - b);
   console.log(`matcher time per need (demo size, incl. first-call warm-up): p50 ${times[Math.floor(times.length / 2)].toFixed(0)} ms; total ${seconds.toFixed(1)} s`);
 
@@ -87,6 +100,8 @@ try {
       dev: pick(reports[0]),
       test: pick(reports[1]),
       all: pick(reports[2]),
+      answer_key_outside_labels: key,
+      without_history: { dev: pick(plainReports[0]), test: pick(plainReports[1]), all: pick(plainReports[2]) },
     }),
   );
 } finally {

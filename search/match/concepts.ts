@@ -48,12 +48,12 @@ fiber.sizing            | 新材料 | 纤维上浆/界面 | fibre sizing / inter
 composite.infusion      | 新材料 | 树脂灌注/液体成型 | resin infusion / liquid moulding | 灌注 真空灌注 树脂流动 渗透率 干斑 缝编 经编织物 多轴向 液体成型 RTM 流动速度
 composite.recycling     | 资源与环境 | 复合材料回收 | composite recycling | 预浸料边角 边角废料 再生碳纤维 热解 控氧热解 短切纤维 回收碳纤维
 glass.composition       | 新材料 | 玻璃成分设计 | glass composition | 玻纤配方 玻璃成分 低介电 介电常数 介电损耗 极化率 成纤 拉丝 析晶 硼硅 耐碱玻璃 二氧化锆 ZrO2
-glass.alkali_durability | 新材料 | 水泥基耐久性 | durability in cement | GRC 耐碱 水泥基 碱侵蚀 强度衰减 开裂 耐久性
+glass.alkali_durability | 新材料 | 水泥基耐久性 | durability in cement | GRC 耐碱 水泥基 碱侵蚀 强度衰减 耐久性
 filter.media            | 新材料 | 高温滤料 | hot-gas filter media | 除尘滤袋 滤袋 针刺毡 耐折 滤料 烟气除尘 浸渍 耐酸 含氟乳液 换袋周期
 
 # coatings, surfaces, metals
 coating.waterborne      | 新材料 | 水性涂料 | waterborne coatings | 水性 水性化 水性涂料 自乳化 乳液 VOC限排 溶剂型 湿度适应性 厚涂
-coating.anticorrosion   | 新材料 | 防腐 | corrosion protection | 防腐 腐蚀 盐雾 富锌 环氧富锌 玻璃鳞片 阴极剥离 红锈 丝状腐蚀 飞溅区 海洋大气 海水 沿海 镀层寿命 耐蚀
+coating.anticorrosion   | 新材料 | 防腐 | corrosion protection | 防腐 盐雾 富锌 环氧富锌 玻璃鳞片 阴极剥离 红锈 丝状腐蚀 飞溅区 海洋大气 海水 沿海 镀层寿命 耐蚀 防腐蚀 腐蚀防护
 coating.galvanizing     | 新材料 | 热浸镀锌 | hot-dip galvanising | 热浸镀 镀锌 锌耗 锌锭 锌渣 助镀 锌浴 铁锌反应 锌铝镁 Zn-Al-Mg
 coating.chrome_free     | 新材料 | 无铬/代铬表面处理 | chromium-free surface treatment | 无铬 六价铬 含铬 镀铬 电镀铬 代铬 铬酸盐 RoHS REACH 无铬钝化
 coating.wear            | 新材料 | 耐磨涂层 | wear-resistant coatings | 热喷涂 超音速火焰喷涂 HVOF 碳化钨 WC-CoCr 金属陶瓷 等离子喷涂 激光熔覆 熔覆 堆焊 耐磨涂层 表面处理层 结合强度 封孔
@@ -89,6 +89,24 @@ chem.electrolyte        | 新能源与节能 | 电解液与锂盐 | electrolytes
 chem.gas_absorption     | 资源与环境 | 气体吸收与酸回收 | gas absorption / acid recovery | 氯化氢 盐酸 尾气吸收 气体吸收 气液传质 吸收塔 填料塔
 
 # ═════════ 先进制造与自动化 ═════════
+@obj.machine_tool       | 先进制造与自动化 | 机床 | machine tools | 机床 磨床 车床 数控机床 导轨 主轴
+@obj.optics_part        | 先进制造与自动化 | 光学元件 | optical elements | 光学元件 反射镜 透镜 滤光片 光学玻璃 晶片
+@obj.gear               | 先进制造与自动化 | 齿轮与减速器 | gears and reducers | 齿轮 减速器 变速器 齿轮钢 RV减速器
+@obj.fastener           | 先进制造与自动化 | 紧固件 | fasteners | 紧固件 螺栓 螺钉 螺母
+@obj.valve_pump         | 先进制造与自动化 | 阀门与泵 | valves and pumps | 阀门 调节阀 泵壳 阀芯 密封面
+@obj.mould              | 先进制造与自动化 | 模具 | moulds and dies | 模具 注塑模 冲压模 压铸模 模具钢
+@obj.hydraulic          | 先进制造与自动化 | 液压件 | hydraulic components | 液压缸 油缸 液压机 液压系统 液压泵 活塞杆 缸筒
+@obj.ship               | 先进制造与自动化 | 船舶与海工 | ships and offshore | 船舶 船体 舱口盖 海工 船用 码头 海上风电
+@obj.robot              | 先进制造与自动化 | 机器人 | robots | 机器人 焊接机器人 工业机器人 机械臂 穿梭车 AGV
+@obj.aircraft           | 航空航天 | 航空航天器 | aircraft and spacecraft | 飞机 航空 卫星 无人机 发动机叶片 机翼
+@obj.steel_structure    | 先进制造与自动化 | 钢结构 | steel structures | 钢结构 铁塔 塔筒 桥梁 厚板 焊缝
+@obj.building_material  | 资源与环境 | 建材 | building materials | 砌块 砂浆 混凝土 水泥 石膏板 GRC 免烧砖 沥青
+@obj.semiconductor      | 电子信息 | 半导体器件 | semiconductor devices | 芯片 二极管 MOSFET IGBT 功率器件 外延片 晶圆
+@obj.pcb                | 电子信息 | 电路板 | circuit boards | 线路板 电路板 PCB 覆铜板
+@obj.grid_line          | 电子信息 | 输电线路 | transmission lines | 输电线路 架空线路 特高压线路 导线 接触网
+@obj.vegetable          | 生物与新医药 | 蔬菜 | vegetables | 蔬菜 青菜 白菜 辣椒 番茄 黄瓜 萝卜 茄果
+@obj.livestock          | 生物与新医药 | 畜禽 | livestock | 生猪 猪场 母猪 仔猪 畜禽 养殖场
+@obj.fermented_food     | 生物与新医药 | 酿造食品 | fermented foods | 黄酒 白酒 酱油 食醋
 @obj.steel_ball         | 先进制造与自动化 | 钢球 | steel balls | 钢球 球体 精密球 球坯 球形零件
 @obj.roller             | 先进制造与自动化 | 轴承滚子 | bearing rollers | 滚子 圆锥滚子 滚动体 轮毂轴承 轴承
 inspect.vision          | 先进制造与自动化 | 外观缺陷视觉检测 | machine-vision defect inspection | 外观检测 外观瑕疵 瑕疵 缺陷检测 表面缺陷 划痕 擦伤 麻点 锈斑 点蚀 图像 相机 机器视觉 视觉检测 卷积神经网络 缺陷识别 缺陷分类 人工复检 漏检 剔除 成像检测 展开成像 图像拼接
@@ -100,7 +118,7 @@ weld.distortion         | 先进制造与自动化 | 焊接变形 | welding dist
 weld.porosity           | 先进制造与自动化 | 焊接气孔与气密 | weld porosity and tightness | 焊缝气孔 气孔 匙孔 漏气 气密性 摆动激光焊 激光焊 MIG焊 搅拌摩擦焊
 heat.distortion         | 先进制造与自动化 | 热处理畸变 | heat-treatment distortion | 热处理变形 热处理畸变 畸变 真空渗碳 低压渗碳 气淬 淬火变形 硬化层 有效硬化层 磨齿余量 装炉
 heat.case_hardening     | 先进制造与自动化 | 渗碳淬火与组织 | case hardening and microstructure | 碳氮共渗 残余奥氏体 碳势 渗碳 表面硬化 淬火 回火 硬度均匀 软点 淬火介质
-bearing.life            | 先进制造与自动化 | 滚动接触疲劳寿命 | rolling-contact fatigue life | 疲劳寿命 接触疲劳 滚动接触疲劳 污染润滑 剥落 早期剥落 寿命离散 寿命试验
+bearing.life            | 先进制造与自动化 | 滚动接触疲劳寿命 | rolling-contact fatigue life | 疲劳寿命 接触疲劳 滚动接触疲劳 污染润滑 早期剥落 寿命离散 寿命试验
 finish.lapping          | 先进制造与自动化 | 超精研磨 | ultra-precision lapping | 超精研 精研 研磨 研球 研球机 超精 球度 球形误差 粗糙度 波纹度 表面质量 表面完整性 划伤 油石
 machining.accuracy      | 先进制造与自动化 | 机床精度与热误差 | machine accuracy and thermal error | 磨削 磨床 外圆磨 尺寸漂移 热变形 热误差 机床发热 精度保持 热变形补偿 误差补偿 主轴
 roller.profile          | 先进制造与自动化 | 母线凸度修形 | roller crowning | 母线 凸度 修形 对数曲线 对数修形 形状一致性
@@ -131,7 +149,7 @@ led.uv                  | 电子信息 | 深紫外LED | deep-UV LEDs | 紫外LED
 led.thermal             | 电子信息 | LED封装热管理 | LED package thermal management | CSP 倒装 共晶 封装热阻 光衰 结温 荧光膜 芯片级封装 光效 空洞率
 @obj.lens               | 电子信息 | 镜头 | lenses | 镜头 镜片 物镜 光学镜头 安防镜头 车载镜头
 optics.design           | 电子信息 | 光学设计 | optical design | 大光圈 大相对孔径 消热差 温度跑焦 像素 光学设计 畸变 环视 分辨率 MTF
-optics.coating          | 先进制造与自动化 | 光学膜层 | optical coatings | 防划伤 防划 防污 疏水 氟硅烷 增透膜 硬质膜 离子辅助 膜层耐磨 硬度
+optics.coating          | 先进制造与自动化 | 光学膜层 | optical coatings | 防划伤 防划 防污 疏水 氟硅烷 增透膜 硬质膜 离子辅助 膜层耐磨 膜层硬度
 plant.lighting          | 生物与新医药 | 植物光照 | horticultural lighting | 植物照明 补光 光质 光谱 红蓝光 远红光 光合作用 寡照 光配方
 power.diode             | 电子信息 | 功率二极管与EMI | power diodes and EMI | 二极管 反向恢复 软恢复 关断特性 电磁干扰 EMI 寿命控制 快恢复
 power.sic               | 电子信息 | 碳化硅功率器件 | SiC power devices | 碳化硅 SiC MOSFET 宽禁带 功率器件 功率模块 栅氧 dv/dt
@@ -176,7 +194,7 @@ fc.cold_start           | 新能源与节能 | 燃料电池低温启动 | fuel-c
 fc.mea                  | 新能源与节能 | 膜电极制造 | MEA manufacturing | 膜电极 MEA CCM 催化剂涂层膜 狭缝涂布 卷对卷 手工制备
 energy.waste_heat       | 新能源与节能 | 余热回收 | waste-heat recovery | 余热 余热利用 余热回收 热回收 换热 换热器 热管 板式换热 梯级利用 热水
 energy.hydraulic        | 新能源与节能 | 液压节能 | hydraulic energy saving | 液压机 液压系统 空载能耗 伺服泵 伺服直驱 按需供油 容积调速 变频 油温
-@obj.compressor         | 新能源与节能 | 压缩机 | compressors | 空压机 压缩机 螺杆 喷油 回转压缩机
+@obj.compressor         | 新能源与节能 | 压缩机 | compressors | 空压机 压缩机 喷油 回转压缩机 螺杆空压机 螺杆压缩机
 @obj.stenter            | 先进制造与自动化 | 定形机 | stenters | 定形机 拉幅定形机
 env.oily_fumes          | 资源与环境 | 含油废气 | oily exhaust fumes | 油烟 含油废气 高压静电 定形机废气 排风
 
@@ -185,9 +203,9 @@ env.etchant             | 资源与环境 | 蚀刻液再生 | etchant regenerati
 env.water_reuse         | 资源与环境 | 废水回用 | wastewater reuse | 废水回用 中水回用 回用 超滤 反渗透 膜处理 双膜 浓水 排放总量
 @obj.dyeing             | 资源与环境 | 印染 | dyeing | 印染 染色 染料 上染 染整
 dyeing.salt_free        | 资源与环境 | 少盐/无盐染色 | low-salt reactive dyeing | 元明粉 用盐量 无盐 无电解质 阳离子改性 季铵化 活性染料 含盐
-env.saline_wastewater   | 资源与环境 | 含盐有机废水 | saline organic wastewater | 含盐废水 高盐废水 难降解 湿式氧化 MVR 机械蒸汽再压缩 蒸发 结晶 副产盐 接管标准 盐分回收
+env.saline_wastewater   | 资源与环境 | 含盐有机废水 | saline organic wastewater | 含盐废水 高盐废水 难降解 湿式氧化 MVR 机械蒸汽再压缩 蒸发 结晶 接管标准 盐分回收
 env.voc_abatement       | 资源与环境 | 有机废气治理 | VOC abatement | 废气 活性炭 转轮 吸附浓缩 催化氧化 RTO RCO 涂装废气 达标排放 非甲烷总烃
-env.solid_waste         | 资源与环境 | 工业固废资源化 | industrial solid-waste reuse | 固废 工业废渣 粉煤灰 钢渣 脱硫石膏 废砂 堆存 资源化 综合利用 免烧砖 砌块 再生
+env.solid_waste         | 资源与环境 | 工业固废资源化 | industrial solid-waste reuse | 固废 工业废渣 粉煤灰 钢渣 脱硫石膏 废砂 堆存 资源化 综合利用 免烧砖 砌块
 env.manure              | 资源与环境 | 畜禽粪污 | livestock manure | 粪污 猪粪 粪便 堆肥 好氧发酵 腐熟 臭味 氨挥发 有机肥
 
 # ═════════ 生物与新医药: food, agriculture ═════════

@@ -61,6 +61,11 @@ export type MatchOptions = {
   kinds?: ReadonlyArray<"result" | "expert">;
   /** every scored candidate, including those below the weak threshold (evaluation) */
   all?: boolean;
+  /**
+   * Use the organizations' history — past cooperation and feedback (default true). Off for the
+   * evaluation's ablation: the demo's intents pair needs with their intended fits.
+   */
+  history?: boolean;
 };
 
 // ---------------------------------------------------------------- input
@@ -206,16 +211,19 @@ function suggestion(p: Profile, s: Scored, accepted: boolean): Suggestion {
     reasons: s.reasons,
     shared: {
       concepts: s.features.shared.map((c) => ({ id: c.id, kind: c.kind, zh: c.zh, en: c.en, need_terms: c.needTerms, other_terms: c.otherTerms })),
-      terms: s.features.sharedWords,
+      terms: s.words,
     },
     accepted,
   };
 }
 
-function finish(subject: MatchDoc, scored: Array<{ p: Profile; s: Scored; accepted: boolean }>, limit: number, opts: MatchOptions, candidates: number, fieldNote: Reason | null): MatchResponse {
+/** A scored candidate; `explain` recomputes it with every reason (words too) for display. */
+export type ScoredCandidate = { p: Profile; s: Scored; accepted: boolean; explain: () => Scored };
+
+function finish(subject: MatchDoc, scored: ScoredCandidate[], limit: number, opts: MatchOptions, candidates: number, fieldNote: Reason | null): MatchResponse {
   scored.sort((a, b) => b.s.score - a.s.score || a.p.doc.id - b.p.doc.id);
   const shown = opts.all ? scored : scored.filter((x) => x.s.label !== null);
-  const items = shown.slice(0, opts.all ? shown.length : limit).map((x) => suggestion(x.p, x.s, x.accepted));
+  const items = shown.slice(0, opts.all ? shown.length : limit).map((x) => suggestion(x.p, opts.all ? x.s : x.explain(), x.accepted));
   const good = scored.some((x) => x.s.label === "strong" || x.s.label === "possible");
   return {
     subject: { kind: subject.type, id: subject.id, ref: subject.ref, title: subject.title },
@@ -265,8 +273,9 @@ export async function scoreForNeed(need: Profile, others: readonly MatchDoc[], v
     .map((d) => enterpriseInstitution(needDoc.org_id, d.org_id, kinds))
     .filter((p): p is { enterprise: number; institution: number } => p !== null)
     .map((p) => ({ ...p, exceptNeed: needDoc.id }));
+  const history = opts.history ?? true;
   const [past, resultIntents, expertIntents, othersDismissed] = await Promise.all([
-    pastCooperation(pairs),
+    history ? pastCooperation(pairs) : new Map<string, { intents: number; agreements: number }>(),
     pairIntents([needDoc.id], "result", resultIds),
     pairIntents([needDoc.id], "expert", expertIds),
     dismissedByOthers(resultIds, [needDoc.id]),
@@ -278,7 +287,7 @@ export async function scoreForNeed(need: Profile, others: readonly MatchDoc[], v
   const accepted = new Set(feedback.filter((f) => f.decision === "accepted" && f.org_id === needDoc.org_id).map((f) => (f.result_id ? `result:${f.result_id}` : `expert:${f.expert_id}`)));
 
   // Dismissals by the need's organization: their documents, to find similar candidates.
-  const dismissals = feedback.filter((f) => f.decision === "dismissed" && f.org_id === needDoc.org_id && f.reason && f.result_id);
+  const dismissals = history ? feedback.filter((f) => f.decision === "dismissed" && f.org_id === needDoc.org_id && f.reason && f.result_id) : [];
   const dismissedDocs = dismissals.length
     ? (await loadDocuments("result", dismissals.map((f) => f.result_id ?? 0))).map((d) => toMatchDoc(d, "result")).filter((d): d is MatchDoc => d !== null)
     : [];
@@ -287,7 +296,7 @@ export async function scoreForNeed(need: Profile, others: readonly MatchDoc[], v
       .shared.filter((s) => s.kind === "problem")
       .map((s) => s.id);
 
-  const scored: Array<{ p: Profile; s: Scored; accepted: boolean }> = [];
+  const scored: ScoredCandidate[] = [];
   for (const d of others) {
     const key = `${d.type}:${d.id}`;
     if (hidden.has(key)) continue;
@@ -308,9 +317,9 @@ export async function scoreForNeed(need: Profile, others: readonly MatchDoc[], v
       intentStage: (d.type === "result" ? resultIntents : expertIntents).get(`${needDoc.id}:${d.id}`) ?? null,
       accepted: accepted.has(key),
       similarDismissed: similar,
-      dismissedByOthers: d.type === "result" ? othersDismissed.get(d.id) : undefined,
+      dismissedByOthers: d.type === "result" && history ? othersDismissed.get(d.id) : undefined,
     };
-    scored.push({ p, s: scorePair(need, p, ctx), accepted: accepted.has(key) });
+    scored.push({ p, s: scorePair(need, p, ctx, { explainWords: false }), accepted: accepted.has(key), explain: () => scorePair(need, p, ctx) });
   }
   return finish(needDoc, scored, limit, opts, others.length, fieldNoteOf(need));
 }
@@ -337,7 +346,7 @@ async function reverse(kind: "result" | "expert", idOrRef: string | number, view
 }
 
 /** Scores needs for one result or expert (the reverse direction; pairs are scored need-first). */
-export async function scoreNeedsFor(subject: Profile, needs: readonly MatchDoc[], viewer: SearchViewer): Promise<Array<{ p: Profile; s: Scored; accepted: boolean }>> {
+export async function scoreNeedsFor(subject: Profile, needs: readonly MatchDoc[], viewer: SearchViewer): Promise<ScoredCandidate[]> {
   const doc = subject.doc;
   const kind = doc.type === "expert" ? "expert" : "result";
   const { idf } = await corpusStats();
@@ -353,7 +362,7 @@ export async function scoreNeedsFor(subject: Profile, needs: readonly MatchDoc[]
     .map((x) => ({ ...x.p, exceptNeed: x.n.id }));
   const [past, othersDismissed] = await Promise.all([pastCooperation(pairs), kind === "result" ? dismissedByOthers([doc.id], needIds) : Promise.resolve(new Map<number, number>())]);
   const viewerOrgs = viewer?.orgIds ?? [];
-  const out: Array<{ p: Profile; s: Scored; accepted: boolean }> = [];
+  const out: ScoredCandidate[] = [];
   for (const n of needs) {
     const fb = feedback.filter((f) => f.need_id === n.id);
     // Each side judges separately: hidden if the subject's organization or the viewer's dismissed it.
@@ -368,7 +377,7 @@ export async function scoreNeedsFor(subject: Profile, needs: readonly MatchDoc[]
       dismissedByOthers: othersDismissed.get(doc.id),
     };
     // The page shows the need as the suggestion; the pair is scored need-first, as everywhere.
-    out.push({ p: np, s: scorePair(np, subject, ctx), accepted: acc });
+    out.push({ p: np, s: scorePair(np, subject, ctx, { explainWords: false }), accepted: acc, explain: () => scorePair(np, subject, ctx) });
   }
   return out;
 }

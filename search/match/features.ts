@@ -54,7 +54,8 @@ export type Profile = {
   inferredField: string | null;
   vector: TermVector;
   concepts: Map<string, ConceptUse>;
-  words: Set<string>;
+  /** jieba words of the text, computed when first needed (only shown suggestions explain words) */
+  words?: Set<string>;
 };
 
 function headOf(d: MatchDoc): string {
@@ -115,8 +116,26 @@ export function profile(doc: MatchDoc, idf: IdfLookup): Profile {
       idf,
     ),
     concepts,
-    words: new Set(tokenize(`${head} ${body}`)),
   };
+}
+
+function wordsOf(p: Profile): Set<string> {
+  p.words ??= new Set(tokenize(`${p.head} ${p.body}`));
+  return p.words;
+}
+
+/**
+ * Words (jieba, domain dictionary) both texts use, longest first; parts of a longer shared word
+ * are dropped (压缩永久变形, not also 压缩 and 变形), and so are Latin scraps (mm, m3): units.
+ */
+export function sharedWords(need: Profile, other: Profile, max = 8): string[] {
+  const a = wordsOf(need);
+  const b = wordsOf(other);
+  const both = [...a].filter((w) => b.has(w) && !/^[a-z0-9]{1,3}$/.test(w));
+  both.sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
+  const out: string[] = [];
+  for (const w of both) if (!out.some((longer) => longer.includes(w))) out.push(w);
+  return out.slice(0, max);
 }
 
 export type SharedConcept = {
@@ -140,10 +159,14 @@ export type Features = {
   broad: number;
   relevance: number;
   shared: SharedConcept[];
-  /** words (jieba, domain dictionary) both texts use, most specific first */
-  sharedWords: string[];
   field: { match: number; kind: "same" | "neighbour" | "inferred" | "none" | "unknown"; need: string[]; other: string[]; inferred: string | null };
+  /** both name their product or material in title or keywords, and the two differ */
+  objectConflict: { need: string[]; other: string[] } | null;
 };
+
+function centralObjects(p: Profile): ConceptUse[] {
+  return [...p.concepts.values()].filter((c) => c.concept.kind === "object" && c.weight >= 1);
+}
 
 function fieldMatch(need: Profile, other: Profile): Features["field"] {
   const base = { need: need.fields, other: other.fields, inferred: need.inferredField };
@@ -175,14 +198,14 @@ export function relevance(need: Profile, other: Profile): Features {
   const problem = 1 - Math.exp(-WEIGHTS.problemK * problemMass);
   const rel = Math.min(1, WEIGHTS.text * text + WEIGHTS.problem * problem + WEIGHTS.object * object + WEIGHTS.broad * broad);
   const field = fieldMatch(need, other);
-  const relevanceScore = rel * (1 - WEIGHTS.field + WEIGHTS.field * field.match);
-  // Longest first, parts of a longer shared word dropped (压缩永久变形, not also 压缩 and 变形),
-  // Latin-only scraps (mm, m3) too: they are units, not vocabulary.
-  const both = [...need.words].filter((w) => other.words.has(w) && !/^[a-z0-9]{1,3}$/.test(w));
-  both.sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
-  const sharedWords: string[] = [];
-  for (const w of both) if (!sharedWords.some((longer) => longer.includes(w))) sharedWords.push(w);
-  return { cosine: sim, text, problem, object, broad, relevance: relevanceScore, shared, sharedWords: sharedWords.slice(0, 8), field };
+  const needObjects = centralObjects(need);
+  const otherObjects = centralObjects(other);
+  const objectConflict =
+    needObjects.length && otherObjects.length && !shared.some((x) => x.kind === "object")
+      ? { need: needObjects.map((c) => c.concept.zh), other: otherObjects.map((c) => c.concept.zh) }
+      : null;
+  const relevanceScore = rel * (1 - WEIGHTS.field + WEIGHTS.field * field.match) * (objectConflict ? WEIGHTS.objectConflict : 1);
+  return { cosine: sim, text, problem, object, broad, relevance: relevanceScore, shared, field, objectConflict };
 }
 
 /** Cooperation modes both sides name; mismatch only when both named some. */

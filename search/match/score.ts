@@ -3,7 +3,7 @@
  * in Chinese and English. The weights are in ./weights.ts; the reasoning behind them in
  * docs/decisions/020-matching.md.
  */
-import { cooperationFit, relevance, type Features, type MatchDoc, type Profile } from "./features";
+import { cooperationFit, relevance, sharedWords, type Features, type MatchDoc, type Profile } from "./features";
 import { THRESHOLDS, WEIGHTS } from "./weights";
 
 export type Label = "strong" | "possible" | "weak";
@@ -30,6 +30,8 @@ export type Scored = {
   label: Label | null;
   reasons: Reason[];
   features: Features;
+  /** words both texts use (only when explained) */
+  words: string[];
 };
 
 const MATURITY_ORDER = ["实验室", "小试", "中试", "产业化"] as const;
@@ -50,8 +52,9 @@ const listEn = (xs: readonly string[]) => xs.join(", ");
  * Scores `other` (a result or an expert) for `need`. Relevance decides; the fit multipliers
  * (cooperation mode, maturity, price, past cooperation, feedback) only reorder near-equals.
  */
-export function scorePair(need: Profile, other: Profile, ctx: PairContext = {}): Scored {
+export function scorePair(need: Profile, other: Profile, ctx: PairContext = {}, opts: { explainWords?: boolean } = {}): Scored {
   const f = relevance(need, other);
+  const words = opts.explainWords === false ? [] : sharedWords(need, other);
   const reasons: Reason[] = [];
   let score = f.relevance;
 
@@ -86,8 +89,17 @@ export function scorePair(need: Profile, other: Profile, ctx: PairContext = {}):
           },
     );
   }
-  if (f.sharedWords.length) {
-    const w = f.sharedWords.slice(0, 5);
+  if (f.objectConflict) {
+    const c = f.objectConflict;
+    reasons.push({
+      code: "different_object",
+      params: { need: c.need, other: c.other },
+      text_zh: `对象不同（需求：${listZh(c.need)}；对方：${listZh(c.other)}）`,
+      text_en: `Different product or material (need: ${listEn(c.need)}; other: ${listEn(c.other)})`,
+    });
+  }
+  if (words.length) {
+    const w = words.slice(0, 5);
     reasons.push({ code: "shared_terms", params: { terms: w }, text_zh: `共同用词：${listZh(w)}`, text_en: `Shared terms: ${listEn(w)}` });
   }
 
@@ -215,7 +227,7 @@ export function scorePair(need: Profile, other: Profile, ctx: PairContext = {}):
   }
 
   score = Math.max(0, Math.min(1, score));
-  return { score, label: labelOf(score), reasons, features: f };
+  return { score, label: labelOf(score), reasons, features: f, words };
 }
 
 export const DISMISS_TEXT: Record<DismissReason, { zh: string; en: string }> = {

@@ -154,41 +154,50 @@ export function keyTerms(text: string, topK = 12): Array<{ term: string; weight:
 
 // ---- concepts ----
 
-type CompiledTerm = { concept: Concept; term: string; re?: RegExp };
-let compiled: CompiledTerm[] | undefined;
+type CompiledTerm = { concept: Concept; term: string; latin: boolean };
+let termsByFirstChar: Map<string, CompiledTerm[]> | undefined;
 
-function compiledTerms(): CompiledTerm[] {
-  if (!compiled) {
-    compiled = [];
+function compiledTerms(): Map<string, CompiledTerm[]> {
+  if (!termsByFirstChar) {
+    const index = new Map<string, CompiledTerm[]>();
     for (const concept of CONCEPTS) {
       for (const raw of concept.terms) {
         const term = normalize(raw);
-        // A Latin term must stand alone: PP is not part of PPS, Tg not part of Tgx.
-        const re = /[a-z]/.test(term)
-          ? new RegExp(`(?<![a-z])${term.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}(?![a-z])`)
-          : undefined;
-        compiled.push({ concept, term, re });
+        if (!term) continue;
+        const entry = { concept, term, latin: /[a-z]/.test(term) };
+        const list = index.get(term[0]);
+        if (list) list.push(entry);
+        else index.set(term[0], [entry]);
       }
     }
+    termsByFirstChar = index;
   }
-  return compiled;
+  return termsByFirstChar;
 }
+
+const isLatin = (ch: string | undefined) => ch !== undefined && ch >= "a" && ch <= "z";
 
 /** A concept found in a text, with the words that showed it (to highlight). */
 export type ConceptHit = { concept: Concept; terms: string[] };
 
+/**
+ * The concepts whose terms occur in a text. One pass over the text, looking up the terms that
+ * start with each character; a Latin term must stand alone (PP is not part of PPS).
+ */
 export function conceptsIn(text: string | null | undefined): Map<string, ConceptHit> {
   const t = normalize(text);
   const hits = new Map<string, ConceptHit>();
   if (!t) return hits;
-  for (const { concept, term, re } of compiledTerms()) {
-    const found = re ? re.test(t) : t.includes(term);
-    if (!found) continue;
-    const hit = hits.get(concept.id);
-    if (hit) {
-      if (!hit.terms.includes(term)) hit.terms.push(term);
-    } else {
-      hits.set(concept.id, { concept, terms: [term] });
+  const index = compiledTerms();
+  for (let i = 0; i < t.length; i++) {
+    const candidates = index.get(t[i]);
+    if (!candidates) continue;
+    for (const { concept, term, latin } of candidates) {
+      if (!t.startsWith(term, i)) continue;
+      if (latin && (isLatin(t[i - 1]) || isLatin(t[i + term.length]))) continue;
+      const hit = hits.get(concept.id);
+      if (!hit) hits.set(concept.id, { concept, terms: [term] });
+      else if (!hit.terms.includes(term)) hit.terms.push(term);
     }
   }
   return hits;

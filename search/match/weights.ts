@@ -29,6 +29,8 @@ export const WEIGHTS = {
   problemK: 1.2,
   /** share from a shared OBJECT concept (same product or material): little on purpose */
   object: 0.1,
+  /** both name a product or material in title/keywords and they differ: relevance × this */
+  objectConflict: 0.85,
   /** share from a shared BROAD concept (轻量化 …) */
   broad: 0.05,
   /** a concept counts fully when it is in a title or keywords, this much in a need's description */
@@ -71,7 +73,7 @@ export const WEIGHTS = {
  */
 export const THRESHOLDS = {
   strong: 0.7,
-  possible: 0.55,
+  possible: 0.575,
   /** below this a candidate is not shown at all */
   weak: 0.35,
 } as const;

@@ -56,13 +56,13 @@ export type NeedRun = {
 const STAFF = { role: "organizer" as const, orgIds: [] as number[] };
 
 /** Runs the matcher and the baseline for every labelled need. */
-export async function runNeeds(labels: LabelSet, onNeed?: (r: NeedRun) => void): Promise<NeedRun[]> {
+export async function runNeeds(labels: LabelSet, onNeed?: (r: NeedRun) => void, opts: { history?: boolean } = {}): Promise<NeedRun[]> {
   const out: NeedRun[] = [];
   const index = getMeili().index(indexUid("results"));
   for (const l of labels.needs) {
     const judged = new Map(Object.entries(l.results));
     const started = performance.now();
-    const m = await matchesForNeed(l.need, STAFF, { kinds: ["result"], all: true, limit: 50 });
+    const m = await matchesForNeed(l.need, STAFF, { kinds: ["result"], all: true, limit: 50, history: opts.history });
     const ms = performance.now() - started;
     const shown = m.items.filter((i) => i.label !== null).map((i) => i.ref);
     const saidHasMatch = m.items.some((i) => i.label === "strong" || i.label === "possible");
@@ -123,6 +123,34 @@ export function report(runs: readonly NeedRun[], split: Split, minGrade: number)
     baseline: metricsOf(rs, (r) => r.baseline, minGrade),
     verdict: verdictAccuracy(rs.map((r) => ({ truthHasMatch: r.hasGoodMatch, saidHasMatch: r.saidHasMatch }))),
   };
+}
+
+/**
+ * The dataset's own answer key (db/seeds/demo/README.md, "intended fits"): need ref → fitting
+ * result refs. Used for a second check on the needs outside the labelled set.
+ */
+export function answerKey(readme = path.join(path.dirname(LABELS_PATH), "../../../db/seeds/demo/README.md")): Map<string, string[]> {
+  const key = new Map<string, string[]>();
+  for (const m of readFileSync(readme, "utf8").matchAll(/^\| (N\d+) \|.*\| (R\d+(?:, R\d+)*) \|$/gm)) key.set(m[1], m[2].split(", "));
+  return key;
+}
+
+/** Rank of the first intended fit in the matcher's shown list, for answer-key needs outside the labels. */
+export async function answerKeyCheck(labels: LabelSet): Promise<{ needs: number; top1: number; top3: number; top10: number; mrr: number; saidMatch: number }> {
+  const labelled = new Set(labels.needs.map((n) => n.need));
+  let n = 0, top1 = 0, top3 = 0, top10 = 0, rr = 0, said = 0;
+  for (const [need, fits] of answerKey()) {
+    if (labelled.has(need)) continue;
+    const m = await matchesForNeed(need, STAFF, { kinds: ["result"], limit: 10 });
+    const rank = m.items.findIndex((i) => fits.includes(i.ref)) + 1;
+    n++;
+    if (rank === 1) top1++;
+    if (rank >= 1 && rank <= 3) top3++;
+    if (rank >= 1) top10++;
+    if (rank >= 1) rr += 1 / rank;
+    if (m.items.some((i) => i.label === "strong" || i.label === "possible")) said++;
+  }
+  return { needs: n, top1: top1 / n, top3: top3 / n, top10: top10 / n, mrr: rr / n, saidMatch: said / n };
 }
 
 /**
