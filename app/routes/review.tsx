@@ -119,7 +119,7 @@ function ReviewItem({ item }: { item: RecordSummary }) {
             <input type="hidden" name="kind" value={item.kind} />
             <input type="hidden" name="id" value={item.id} />
             <input type="hidden" name="version" value={item.version} />
-            <Button type="submit" color="teal" aria-describedby={headingId}>
+            <Button type="submit" color="teal.9" aria-describedby={headingId}>
               {t("catalog.actions.publish")}
             </Button>
           </Form>
@@ -146,7 +146,7 @@ function ReviewItem({ item }: { item: RecordSummary }) {
               maxRows={6}
               style={{ flex: 1 }}
             />
-            <Button type="submit" variant="light" color="orange" aria-describedby={headingId}>
+            <Button type="submit" variant="default" aria-describedby={headingId}>
               {t("catalog.actions.sendBack")}
             </Button>
           </Group>

@@ -27,7 +27,7 @@ export function Tags({ items, color = "indigo" }: { items: string[]; color?: str
   return (
     <Group gap={6} component="span">
       {items.map((k) => (
-        <Badge key={k} variant="light" color={color} radius="sm" tt="none" fw={500}>
+        <Badge key={k} variant="light" color={color} c="dark.7" radius="sm" tt="none" fw={500}>
           {k}
         </Badge>
       ))}

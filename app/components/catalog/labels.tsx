@@ -38,7 +38,14 @@ const STATUS_COLOR: Record<CatalogStatus, string> = {
 export function StatusBadge({ status, size = "md" }: { status: CatalogStatus; size?: "sm" | "md" | "lg" }) {
   const { t } = useTranslation();
   return (
-    <Badge color={STATUS_COLOR[status]} variant={status === "published" ? "filled" : "light"} size={size} data-testid="status">
+    // Darker shades than Mantine's defaults: those fail WCAG AA contrast on teal and yellow.
+    <Badge
+      color={status === "published" ? "teal.9" : STATUS_COLOR[status]}
+      c={status === "published" ? undefined : "dark.7"}
+      variant={status === "published" ? "filled" : "light"}
+      size={size}
+      data-testid="status"
+    >
       {t(`catalog.status.${status}`)}
     </Badge>
   );

@@ -105,7 +105,7 @@ function SendBackForm({ id, version, lastResult }: { id: string; version: number
           withAsterisk
         />
         <Group>
-          <Button type="submit" color="orange" variant="light">
+          <Button type="submit" variant="default">
             {t("catalog.actions.sendBack")}
           </Button>
         </Group>
@@ -156,7 +156,7 @@ export function WorkflowPanel({
         ) : null}
         <Group gap="sm">
           {access.canSubmit ? <SimpleAction intent="submit" version={version} label={t("catalog.actions.submit")} /> : null}
-          {access.canPublish ? <SimpleAction intent="publish" version={version} label={t("catalog.actions.publish")} color="teal" /> : null}
+          {access.canPublish ? <SimpleAction intent="publish" version={version} label={t("catalog.actions.publish")} color="teal.9" /> : null}
           {access.canWithdraw ? (
             <SimpleAction intent="withdraw" version={version} label={t("catalog.actions.withdraw")} variant="default" />
           ) : null}
