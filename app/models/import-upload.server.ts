@@ -47,7 +47,7 @@ export const UPLOAD_LIMITS = {
 };
 
 /** A preview's rows per page. */
-export const PAGE_SIZE = 100;
+export const PAGE_SIZE = 50;
 
 export type TooLarge = { file: string; limitBytes: number };
 
@@ -207,7 +207,8 @@ function compactPlan(plan: ImportPlan, files: { filename: string; bytes: Buffer 
     file: r.file,
     row: r.row,
     kind: r.kind,
-    ref: r.ref,
+    // a row rejected before the database stage has no stored ref yet: show the one it gives
+    ref: r.ref ?? (typeof r.values.ref === "string" && r.values.ref !== "" ? r.values.ref : null),
     title: titleOf(r.values),
     action: r.action,
     changes: r.changes,
@@ -326,6 +327,15 @@ function fieldLabels(kind: ImportKind, keys: string[], locale: Locale): string[]
   });
 }
 
+/** The kinds a file has rows of (the core reports all four). */
+function nonEmpty(byKind: Record<string, ImportCounts>): Partial<Record<ImportKind, ImportCounts>> {
+  const out: Partial<Record<ImportKind, ImportCounts>> = {};
+  for (const [k, c] of Object.entries(byKind)) {
+    if (isImportKind(k) && c.created + c.updated + c.unchanged + c.rejected > 0) out[k] = c;
+  }
+  return out;
+}
+
 export type UploadView = {
   id: string;
   state: UploadState;
@@ -339,7 +349,7 @@ export type UploadView = {
   byKind: Partial<Record<ImportKind, ImportCounts>>;
   sources: Summary["sources"];
   fileIssues: PreviewIssue[];
-  applied: z.infer<typeof AppliedSchema> | null;
+  applied: (Omit<z.infer<typeof AppliedSchema>, "byKind"> & { byKind: Partial<Record<ImportKind, ImportCounts>> }) | null;
   page: { filter: RowFilter; number: number; pages: number; total: number; rows: PreviewRow[] };
 };
 
@@ -351,7 +361,6 @@ export async function getUploadView(
 ): Promise<UploadView> {
   const row = await ownUpload(actor, id);
   const summary = SummarySchema.parse(row.summary);
-  const applied = row.applied ? AppliedSchema.parse(row.applied) : null;
   const filter: RowFilter = opts.filter ?? (summary.counts.rejected > 0 ? "rejected" : "all");
   const total = filter === "all" ? Object.values(summary.counts).reduce((a, b) => a + b, 0) : summary.counts[filter];
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -377,10 +386,7 @@ export async function getUploadView(
       issues: r.issues.map((i) => message(i, opts.locale)),
     };
   });
-  const byKind: Partial<Record<ImportKind, ImportCounts>> = {};
-  for (const [k, c] of Object.entries(summary.byKind)) {
-    if (isImportKind(k) && c.created + c.updated + c.unchanged + c.rejected > 0) byKind[k] = c;
-  }
+  const applied = row.applied ? AppliedSchema.parse(row.applied) : null;
   return {
     id: row.id,
     state: stateOf(row),
@@ -391,10 +397,10 @@ export async function getUploadView(
     replanned: summary.replanned ?? false,
     files: summary.files,
     counts: summary.counts,
-    byKind,
+    byKind: nonEmpty(summary.byKind),
     sources: summary.sources,
     fileIssues: summary.issues.map((i) => message(i, opts.locale)),
-    applied,
+    applied: applied && { ...applied, byKind: nonEmpty(applied.byKind) },
     page: { filter, number, pages, total, rows },
   };
 }

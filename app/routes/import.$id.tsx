@@ -90,7 +90,7 @@ export default function ImportPreviewRoute() {
   return (
     <Stack maw={1200} mx="auto" gap="lg">
       <div>
-        <Title order={1}>{t("import.preview.title")}</Title>
+        <Title order={1}>{view.state === "imported" ? t("import.preview.titleDone") : t("import.preview.title")}</Title>
         <Text c="dimmed" mt={4} data-testid="import-files">
           {t("import.preview.files", { files: view.files.map((f) => f.filename).join("、") })}
         </Text>
@@ -137,7 +137,11 @@ export default function ImportPreviewRoute() {
           <Stack gap="sm">
             {view.ok ? (
               <Text id="import-confirm-hint">
-                {counts.created + counts.updated === 0 ? t("import.preview.nothingToDo") : t("import.preview.confirmHint", counts)}
+                {counts.created + counts.updated === 0 ? t("import.preview.nothingToDo") : t("import.preview.confirmHint", {
+                      created: counts.created.toLocaleString(),
+                      updated: counts.updated.toLocaleString(),
+                      unchanged: counts.unchanged.toLocaleString(),
+                    })}
               </Text>
             ) : (
               <Alert color="red" variant="light" icon={<IconAlertCircle aria-hidden />} id="import-confirm-hint" data-testid="import-blocked">

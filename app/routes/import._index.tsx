@@ -80,7 +80,8 @@ export default function ImportRoute() {
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const errorOf = useFieldError();
-  const uploading = navigation.state === "submitting" && navigation.formAction === "/import";
+  // "loading" too: after the action, the redirect's preview is still being loaded
+  const uploading = navigation.state !== "idle" && navigation.formAction === "/import" && navigation.formMethod === "POST";
   const [form, fields] = useForm({
     id: "import-upload",
     lastResult: actionData?.result ?? undefined,

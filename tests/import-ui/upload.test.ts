@@ -117,12 +117,14 @@ describe("the demo JSON, previewed then imported once", () => {
       needs: { created: 185, updated: 0, unchanged: 0, rejected: 0 },
     });
     expect(view.files.map((f) => f.filename)).toEqual(["organizations.json", "needs.json"]);
-    // paged: 294 rows, 100 per page
-    expect(view.page).toMatchObject({ filter: "all", number: 1, pages: 3, total: 294 });
-    expect(view.page.rows).toHaveLength(100);
+    // paged: 294 rows, 50 per page
+    expect(view.page).toMatchObject({ filter: "all", number: 1, pages: 6, total: 294 });
+    expect(view.page.rows).toHaveLength(50);
     expect(view.page.rows[0]).toMatchObject({ kind: "organizations", action: "created", ref: "O-E001" });
-    const last = viewOf((await preview(organizer, id, "?page=3")).data);
-    expect(last.page.rows).toHaveLength(94);
+    const last = viewOf((await preview(organizer, id, "?page=6")).data);
+    expect(last.page.rows).toHaveLength(44);
+    // a page past the end shows the last one
+    expect(viewOf((await preview(organizer, id, "?page=99")).data).page.number).toBe(6);
     expect(last.page.rows.at(-1)).toMatchObject({ kind: "needs", ref: "N185" });
     // nothing in the catalog yet
     expect(await count("need")).toBe(0);

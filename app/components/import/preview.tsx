@@ -22,6 +22,8 @@ export type Row = {
 };
 export type Filter = "all" | RowAction;
 
+const NOWRAP = { whiteSpace: "nowrap" } as const;
+
 export function CountsGrid({ counts }: { counts: Counts }) {
   const { t } = useTranslation();
   return (
@@ -46,7 +48,7 @@ export function ByKindTable({ byKind }: { byKind: Partial<Record<ImportKindValue
   if (kinds.length < 2) return null;
   return (
     <Table.ScrollContainer minWidth={480}>
-      <Table withTableBorder data-testid="import-by-kind">
+      <Table withTableBorder captionSide="top" data-testid="import-by-kind">
         <Table.Caption>{t("import.preview.byKind")}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
@@ -168,36 +170,35 @@ export function RowsTable({
         <Text c="dimmed">{t("import.preview.noRows")}</Text>
       ) : (
         <Table.ScrollContainer minWidth={720}>
-          <Table striped verticalSpacing="xs" data-testid="import-rows">
-            <Table.Caption>{t("import.preview.table.caption", { page, pages })}</Table.Caption>
+          <Table striped verticalSpacing="xs" aria-labelledby="import-rows-title" data-testid="import-rows">
             <Table.Thead>
               <Table.Tr>
-                {multipleFiles ? <Table.Th scope="col">{t("import.preview.table.file")}</Table.Th> : null}
-                <Table.Th scope="col">{t("import.preview.table.row")}</Table.Th>
-                <Table.Th scope="col">{t("import.preview.table.kind")}</Table.Th>
-                <Table.Th scope="col">{t("import.preview.table.ref")}</Table.Th>
+                {multipleFiles ? <Table.Th scope="col" style={NOWRAP}>{t("import.preview.table.file")}</Table.Th> : null}
+                <Table.Th scope="col" style={NOWRAP}>{t("import.preview.table.row")}</Table.Th>
+                <Table.Th scope="col" style={NOWRAP}>{t("import.preview.table.kind")}</Table.Th>
+                <Table.Th scope="col" style={NOWRAP}>{t("import.preview.table.ref")}</Table.Th>
                 <Table.Th scope="col">{t("import.preview.table.title")}</Table.Th>
-                <Table.Th scope="col">{t("import.preview.table.action")}</Table.Th>
+                <Table.Th scope="col" style={NOWRAP}>{t("import.preview.table.action")}</Table.Th>
                 <Table.Th scope="col">{t("import.preview.table.details")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {rows.map((r) => (
                 <Table.Tr key={r.n} data-action={r.action}>
-                  {multipleFiles ? <Table.Td>{r.file}</Table.Td> : null}
-                  <Table.Td>{r.row}</Table.Td>
-                  <Table.Td>{t(`import.kinds.${r.kind}`)}</Table.Td>
-                  <Table.Td>
+                  {multipleFiles ? <Table.Td style={NOWRAP}>{r.file}</Table.Td> : null}
+                  <Table.Td style={NOWRAP}>{r.row}</Table.Td>
+                  <Table.Td style={NOWRAP}>{t(`import.kinds.${r.kind}`)}</Table.Td>
+                  <Table.Td style={NOWRAP}>
                     <Text size="sm" ff="monospace">
                       {r.ref ?? t("common.emptyValue")}
                     </Text>
                   </Table.Td>
-                  <Table.Td maw={280}>
+                  <Table.Td miw={160} maw={280}>
                     <Text size="sm" lineClamp={2}>
                       {r.title ?? t("common.emptyValue")}
                     </Text>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td style={NOWRAP}>
                     <Badge color={ACTION_COLORS[r.action]} variant="light">
                       {t(`import.preview.counts.${r.action}`)}
                     </Badge>
@@ -241,7 +242,11 @@ function RowDetails({ row }: { row: Row }) {
     <Stack gap={2}>
       {errors.map((i, k) => (
         <Text key={`e${k}`} size="sm" c="red.8">
-          {i.column ? <Text span fw={600}>{t("import.preview.column", { column: i.column })}：</Text> : null}
+          {i.column && !i.message.includes(`“${i.column}”`) ? (
+            <Text span fw={600}>
+              {t("import.preview.column", { column: i.column })}：
+            </Text>
+          ) : null}
           {i.message}
         </Text>
       ))}

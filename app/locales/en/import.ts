@@ -40,6 +40,7 @@ export default {
       "Required: needs — 需求名称, 发布单位, 技术领域; results — 成果名称, 单位, 技术领域; experts — 姓名, 单位; organizations — 单位名称, 类型.",
   },
   preview: {
+    titleDone: "Import result",
     title: "Import preview",
     dryRun: "This is a dry run: nothing has been written yet. Only your confirmation imports.",
     files: "Files: {{files}}",
@@ -75,7 +76,6 @@ export default {
     filter: "Show",
     all: "All",
     table: {
-      caption: "What happens to each row (page {{page}} of {{pages}})",
       row: "Row",
       file: "File",
       kind: "Kind",

@@ -35,6 +35,7 @@ export default {
     required: "必填：技术需求——需求名称、发布单位、技术领域；科研成果——成果名称、单位、技术领域；专家——姓名、单位；单位——单位名称、类型。",
   },
   preview: {
+    titleDone: "导入结果",
     title: "导入预览",
     dryRun: "这是预演结果，尚未写入任何数据。确认后才会导入。",
     files: "文件：{{files}}",
@@ -70,7 +71,6 @@ export default {
     filter: "显示",
     all: "全部",
     table: {
-      caption: "每一行的处理结果（第 {{page}} / {{pages}} 页）",
       row: "行号",
       file: "文件",
       kind: "类型",
