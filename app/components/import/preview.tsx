@@ -199,7 +199,7 @@ export function RowsTable({
                     </Text>
                   </Table.Td>
                   <Table.Td style={NOWRAP}>
-                    <Badge color={ACTION_COLORS[r.action]} variant="light">
+                    <Badge color={ACTION_COLORS[r.action]} variant="light" tt="none" style={{ minWidth: "max-content" }}>
                       {t(`import.preview.counts.${r.action}`)}
                     </Badge>
                   </Table.Td>
@@ -242,7 +242,7 @@ function RowDetails({ row }: { row: Row }) {
     <Stack gap={2}>
       {errors.map((i, k) => (
         <Text key={`e${k}`} size="sm" c="red.8">
-          {i.column && !i.message.includes(`“${i.column}”`) ? (
+          {i.column && !i.message.includes(i.column) ? (
             <Text span fw={600}>
               {t("import.preview.column", { column: i.column })}：
             </Text>
