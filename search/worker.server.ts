@@ -13,6 +13,9 @@ import { searchHealth } from "./health.server";
 import { INDEXES, SEARCH_SCHEMA_VERSION } from "./indexes";
 import { ensureSearchDocuments } from "./reindex.server";
 import { forgetPreparedIndexes, isUnavailable, prepareIndexes, SYNC_TASK, syncTask } from "./sync.server";
+// Matching (search/match/cache.server.ts) rides on this worker: a sync that succeeded queues a
+// refresh of the cached match suggestions for the same rows, run as its own task.
+import { MATCH_REFRESH_TASK, matchRefreshTask, withMatchRefresh } from "./match/cache.server";
 
 const silent = () => process.env.QIAO_LOG === "silent";
 
@@ -43,7 +46,7 @@ function options(overrides: Partial<RunnerOptions> = {}): RunnerOptions {
     pollInterval: 1000,
     maxPoolSize: 3,
     noHandleSignals: true,
-    taskList: { [SYNC_TASK]: syncTask },
+    taskList: { [SYNC_TASK]: withMatchRefresh(syncTask), [MATCH_REFRESH_TASK]: matchRefreshTask },
     parsedCronItems: [],
     logger,
     ...overrides,
