@@ -42,7 +42,7 @@ export type ReindexOptions = {
   only?: readonly SearchEntity[];
   /** rows per cursor batch and per Meilisearch request (default 5,000) */
   batchSize?: number;
-  /** document additions Meilisearch may hold in its queue before we wait (default 4) */
+  /** document additions Meilisearch may hold in its queue before we wait (default 8) */
   maxInFlight?: number;
   /** request body format (default NDJSON; bench:index compares) */
   format?: "ndjson" | "json";
@@ -57,7 +57,8 @@ export class ReindexBusyError extends Error {
   override name = "ReindexBusyError";
 }
 
-const WAIT = { timeout: 30 * 60_000, interval: 50 };
+/** Filling a big index can take many minutes; poll gently. */
+const FILL_WAIT = { timeoutMs: 60 * 60_000, intervalMs: 50 };
 
 function toNdjson(docs: readonly SearchDocument[]) {
   let out = "";
@@ -92,7 +93,7 @@ export async function reindexEntity(entity: SearchEntity, opts: ReindexOptions =
   const newUid = `${uid}_new`;
   const table = ENTITY_TABLE[entity];
   const batchSize = opts.batchSize ?? 5000;
-  const maxInFlight = Math.max(1, opts.maxInFlight ?? 4);
+  const maxInFlight = Math.max(1, opts.maxInFlight ?? 8);
   const started = performance.now();
 
   // One reindex per index at a time, across processes (the lock dies with the connection).
@@ -131,14 +132,13 @@ export async function reindexEntity(entity: SearchEntity, opts: ReindexOptions =
           : await index.addDocumentsFromString(toNdjson(docs), "application/x-ndjson", { primaryKey: def.primaryKey });
       inFlight.push(task.taskUid);
       sent += docs.length;
-      while (inFlight.length >= maxInFlight) await waitSucceeded(client, { taskUid: inFlight.shift() ?? 0 }, `fill ${newUid}`);
+      while (inFlight.length >= maxInFlight) await waitSucceeded(client, { taskUid: inFlight.shift() ?? 0 }, `fill ${newUid}`, FILL_WAIT);
       report("building");
     }
     report("waiting");
     for (const taskUid of inFlight) {
       opts.signal?.throwIfAborted();
-      const t = await client.tasks.waitForTask(taskUid, WAIT);
-      if (t.status !== "succeeded") throw new SyncError(`filling ${newUid} failed: ${t.error?.message ?? t.status}`);
+      await waitSucceeded(client, { taskUid }, `fill ${newUid}`, FILL_WAIT);
     }
     const stats = await index.getStats();
     if (stats.numberOfDocuments !== sent) {

@@ -6,7 +6,7 @@
  * syncTask: it reloads the rows by id, upserts their documents or deletes the ones whose row is
  * gone, waits until Meilisearch has applied the change, and only then lets the job complete.
  */
-import { MeilisearchApiError, MeilisearchRequestError, MeilisearchRequestTimeOutError, MeilisearchTaskTimeOutError, type EnqueuedTask, type Meilisearch } from "meilisearch";
+import { MeilisearchApiError, MeilisearchRequestError, MeilisearchRequestTimeOutError, MeilisearchTaskTimeOutError, type EnqueuedTask, type Meilisearch, type Task as MeiliTask } from "meilisearch";
 import type postgres from "postgres";
 import type { Task } from "graphile-worker";
 import { sql } from "../db/client.server";
@@ -175,11 +175,28 @@ async function withDependents(work: Map<SearchEntity, Set<number>>) {
   }
 }
 
-const WAIT = { timeout: 120_000, interval: 20 };
+/**
+ * Polls a Meilisearch task until it is finished. Not the client's waitForTask: that one adds an
+ * abort listener to one signal per poll, which trips Node's listener-leak warning on long waits.
+ */
+export async function waitTask(client: Meilisearch, taskUid: number, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<MeiliTask> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+  for (;;) {
+    const task = await client.tasks.getTask(taskUid);
+    if (task.status !== "enqueued" && task.status !== "processing") return task;
+    if (Date.now() > deadline) throw new MeilisearchTaskTimeOutError(taskUid, opts.timeoutMs ?? 120_000);
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 20));
+  }
+}
 
 /** Waits for an enqueued Meilisearch task and throws unless it succeeded. */
-export async function waitSucceeded(client: Meilisearch, enqueued: Pick<EnqueuedTask, "taskUid">, what: string): Promise<void> {
-  const task = await client.tasks.waitForTask(enqueued.taskUid, WAIT);
+export async function waitSucceeded(
+  client: Meilisearch,
+  enqueued: Pick<EnqueuedTask, "taskUid">,
+  what: string,
+  opts?: { timeoutMs?: number; intervalMs?: number },
+): Promise<void> {
+  const task = await waitTask(client, enqueued.taskUid, opts);
   if (task.status !== "succeeded") {
     throw new SyncError(`Meilisearch ${what} task ${task.uid} ${task.status}: ${task.error?.message ?? "no error message"}`);
   }
