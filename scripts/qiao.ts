@@ -11,6 +11,7 @@ import { exportCommand } from "./commands/export";
 import { generateCommand } from "./commands/generate";
 import { generalHelp, helpCommand } from "./commands/help";
 import { importCommand } from "./commands/import";
+import { matchCommand } from "./commands/match";
 import { migrateCommand } from "./commands/migrate";
 import { reindexCommand } from "./commands/reindex";
 import { seedCommand } from "./commands/seed";
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   exportCommand,
   generateCommand,
   reindexCommand,
+  matchCommand,
   helpCommand,
 ];
 
