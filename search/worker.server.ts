@@ -5,6 +5,7 @@
  * the indexes after an outage or at start (missing index, documents of an older schema
  * version). See docs/decisions/010-search-sync.md.
  */
+import pg from "pg";
 import { Logger, run, runMigrations, runOnce, type LogFunctionFactory, type Runner, type RunnerOptions } from "graphile-worker";
 import { MeilisearchApiError } from "meilisearch";
 import { sql } from "../db/client.server";
@@ -157,7 +158,15 @@ async function repairNeeded(): Promise<boolean> {
 
 /** Starts the worker (scripts/start.ts, once the server listens). */
 export async function startSearchWorker(opts: SearchWorkerOptions = {}): Promise<SearchWorker> {
-  const runner = await run(options(opts.pollInterval ? { pollInterval: opts.pollInterval } : {}));
+  // Our own pool, so that it has an 'error' listener: when PostgreSQL goes away under an idle
+  // connection (a restart, or Ctrl-C reaching the embedded PostgreSQL at the same time as us),
+  // pg emits 'error' on the pool, and without a listener Node would crash the whole server.
+  const pgPool = new pg.Pool({ connectionString: options().connectionString, max: 3 });
+  pgPool.on("error", (error) => {
+    if (!stopping && !silent()) console.warn(`search worker: database connection lost (${error.message}); reconnecting`);
+  });
+  const { connectionString: _unused, ...rest } = options(opts.pollInterval ? { pollInterval: opts.pollInterval } : {});
+  const runner = await run({ ...rest, pgPool });
   const log = opts.log ?? ((line: string) => silent() || console.log(line));
   const abort = new AbortController();
   const repairs = opts.repair ?? true;
@@ -232,6 +241,7 @@ export async function startSearchWorker(opts: SearchWorkerOptions = {}): Promise
       await Promise.allSettled([watching, repairing]);
       try {
         await runner.stop();
+        await pgPool.end();
       } finally {
         stopping = false;
       }
