@@ -56,10 +56,12 @@ const NEED_FIELDS = ["id", "type", "ref", "title", "org_id", "org_name", "status
 const RESULT_FIELDS = ["id", "type", "ref", "title", "org_id", "org_name", "status", "audience", "summary", "field", "keywords", "cooperation", "maturity", "price_wan", "lead_name", "lead_expert_id"];
 const EXPERT_FIELDS = ["id", "type", "ref", "title", "org_id", "org_name", "status", "audience", "areas", "bio", "job_title", "honors", "field"];
 
-const ATTRIBUTES: Record<"need" | "result" | "expert", { index: string; fields: string[]; searchOn: string[] }> = {
-  need: { index: "needs", fields: NEED_FIELDS, searchOn: ["title", "title_seg", "keywords", "keywords_seg", "description", "description_seg"] },
-  result: { index: "results", fields: RESULT_FIELDS, searchOn: ["title", "title_seg", "keywords", "keywords_seg", "summary", "summary_seg"] },
-  expert: { index: "experts", fields: EXPERT_FIELDS, searchOn: ["areas", "areas_seg", "bio", "bio_seg"] },
+// The index's own searchable attributes (search/indexes.ts) are used as they are: narrowing them
+// with attributesToSearchOn fails on an index none of whose documents has the field yet.
+const ATTRIBUTES: Record<"need" | "result" | "expert", { index: string; fields: string[] }> = {
+  need: { index: "needs", fields: NEED_FIELDS },
+  result: { index: "results", fields: RESULT_FIELDS },
+  expert: { index: "experts", fields: EXPERT_FIELDS },
 };
 
 export type CandidateQuery = { kind: "need" | "result" | "expert"; terms: string[]; perQuery: number };
@@ -80,7 +82,6 @@ export async function fetchCandidates(queries: readonly CandidateQuery[], viewer
         q: term,
         limit: q.perQuery,
         matchingStrategy: "last",
-        attributesToSearchOn: a.searchOn,
         attributesToRetrieve: a.fields,
         filter: visible ? [visible, "status = published"] : ["status = published"],
       });

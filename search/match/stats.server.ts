@@ -30,11 +30,18 @@ declare global {
   var __qiaoMatchStats: { key: string; stats?: CorpusStats; building?: Promise<CorpusStats> } | undefined;
 }
 
+/**
+ * A young catalog's document frequencies say little (in three documents every shared bigram
+ * looks common): below MIN_DOCS documents, frequencies count as if the catalog had MIN_DOCS.
+ */
+const MIN_DOCS = 500;
+
 function idfFrom(df: Map<string, number>, docs: number): IdfLookup {
-  const top = Math.log((docs + 1) / 1);
+  const n = Math.max(docs, MIN_DOCS) + 1;
+  const top = Math.log(n);
   return (g) => {
     const d = df.get(g);
-    return d === undefined ? top : Math.log((docs + 1) / (d + 1)) + 0.0;
+    return d === undefined ? top : Math.log(n / (d + 1));
   };
 }
 
