@@ -4,6 +4,8 @@ import { Form, Link, useLocation } from "@remix-run/react";
 import {
   IconBuilding,
   IconBulb,
+  IconBriefcase,
+  IconChecklist,
   IconFileImport,
   IconFlask,
   IconHome,
@@ -43,15 +45,20 @@ function navSections(user: ShellUser | null, orgs: ShellOrg[]) {
   if (user && orgs.length) {
     sections.push({
       title: "common.nav.myOrg",
-      items: orgs.map((o) => ({
-        to: `/orgs/${o.id}`,
-        label: { text: o.name },
-        icon: <IconBuilding size={18} aria-hidden />,
-      })),
+      items: [
+        // every record of the member's organizations, drafts and sent-back ones included (app/routes/my.tsx)
+        { to: "/my", label: "catalog.actions.workspace", icon: <IconBriefcase size={18} aria-hidden /> },
+        ...orgs.map((o) => ({
+          to: `/orgs/${o.id}`,
+          label: { text: o.name },
+          icon: <IconBuilding size={18} aria-hidden />,
+        })),
+      ],
     });
   }
   if (user && (user.role === "admin" || user.role === "organizer")) {
     const manage: Item[] = [
+      { to: "/review", label: "catalog.actions.review", icon: <IconChecklist size={18} aria-hidden /> },
       { to: "/orgs", label: "common.nav.orgs", icon: <IconBuildingCommunity size={18} aria-hidden /> },
       // bulk import (app/routes/import.*); members may use /import for their own organizations too
       { to: "/import", label: "import.nav", icon: <IconFileImport size={18} aria-hidden /> },

@@ -1,6 +1,7 @@
 import { sql } from "../../db/client.server";
 import { isOrgKind, isOrgRole, isStaff, type OrgKind, type OrgRole } from "~/utils/roles";
 import { audit, forbidden, type Actor } from "./audit.server";
+import { enqueueSync } from "../../search/sync.server";
 
 export type Organization = {
   id: number;
@@ -135,6 +136,8 @@ export async function createOrganization(actor: Actor, input: { kind: OrgKind; n
       entityId: row.id,
       after: { kind: row.kind, name: row.name },
     });
+    // searchable at once, like every other catalog change (search/sync.server.ts)
+    await enqueueSync(tx, "organization", [row.id]);
     return toOrg(row);
   });
 }
