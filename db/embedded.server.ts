@@ -105,7 +105,11 @@ export async function startEmbeddedPostgres(opts: {
     try {
       await pg.initialise();
     } catch (error) {
-      throw new EmbeddedStartError(`Initialising PostgreSQL in ${dataDir} failed: ${String(error)}\n${log.join("\n")}`);
+      const hint = /Permission denied/i.test(String(error))
+        ? `\nPostgreSQL runs as the "postgres" system user here, which cannot reach ${dataDir}: make its parent ` +
+          "folders traversable (chmod o+x) or set QIAO_DATA_DIR to a folder it can reach."
+        : "";
+      throw new EmbeddedStartError(`Initialising PostgreSQL in ${dataDir} failed: ${String(error)}${hint}\n${log.join("\n")}`);
     }
   }
 

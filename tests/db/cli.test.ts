@@ -52,7 +52,8 @@ describe("npm run qiao", () => {
   });
 
   it("says clearly when DATABASE_URL is missing", async () => {
-    const r = await qiao(["migrate"], { env: { DATABASE_URL: "" } });
+    // a data folder that does not exist: no embedded database to fall back on
+    const r = await qiao(["migrate"], { env: { DATABASE_URL: "", QIAO_DATA_DIR: "/nonexistent/qiao-data" } });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("DATABASE_URL is not set");
   });
