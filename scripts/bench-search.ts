@@ -135,7 +135,7 @@ async function main() {
     const { getMeili } = await import("../search/client.server");
     const { ensureIndexes } = await import("../search/setup.server");
     const { reindex } = await import("../search/reindex.server");
-    const { buildSearchRequest, parseSearchParams } = await import("../search/query.server");
+    const { buildSearchRequest, MEILI_SEARCH_HEADERS, parseSearchParams } = await import("../search/query.server");
     const { createHttpApp } = await import("./lib/http");
     const version = (await getMeili().getVersion()).pkgVersion;
     await ensureIndexes();
@@ -174,7 +174,8 @@ async function main() {
       const t0 = performance.now();
       const res = await fetch(`${meili?.url}/multi-search`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${meili?.masterKey}` },
+        // as the product's client asks (uncompressed: see MEILI_SEARCH_HEADERS)
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${meili?.masterKey}`, ...MEILI_SEARCH_HEADERS },
         body,
       });
       const text = await res.text();
@@ -246,34 +247,42 @@ async function main() {
     // Freshness: a need published (committed with its sync job, as the catalog model does) →
     // found by /api/search, through the running worker.
     const fresh: number[] = [];
+    let freshnessError: string | null = null;
     if (freshnessSamples > 0) {
-      const { startSearchWorker } = await import("../search/worker.server");
-      const { enqueueSync } = await import("../search/sync.server");
-      const worker = await startSearchWorker({ repair: false });
       try {
-        // one change first, unmeasured: the worker's first job pays for its start-up
-        const drafts = await sql<{ id: number }[]>`select id from need order by id desc limit ${freshnessSamples + 1}`;
-        for (const [i, { id }] of drafts.entries()) {
-          const word = `鲜度${i}${randomBytes(3).toString("hex")}`;
-          await sql`update need set status = 'draft', published_at = null where id = ${id}`;
-          await sql.begin(async (tx) => {
-            await tx`update need set title = ${`基准发布测试 ${word}`}, status = 'published', published_at = now() where id = ${id}`;
-            await enqueueSync(tx, "need", [id]);
-          });
-          const t0 = performance.now();
-          for (;;) {
-            const res = await fetch(`${appUrl}/api/search?q=${encodeURIComponent(word)}&type=needs`);
-            const body = (await res.json()) as { hits: { id: number }[] };
-            if (body.hits.some((h) => h.id === id)) break;
-            if (performance.now() - t0 > 60_000) throw new Error("a published need was not searchable within 60 s");
-            await new Promise((r) => setTimeout(r, 20));
+        const { startSearchWorker } = await import("../search/worker.server");
+        const { enqueueSync } = await import("../search/sync.server");
+        const worker = await startSearchWorker({ repair: false });
+        try {
+          // one change first, unmeasured: the worker's first job pays for its start-up
+          const drafts = await sql<{ id: number }[]>`select id from need order by id desc limit ${freshnessSamples + 1}`;
+          for (const [i, { id }] of drafts.entries()) {
+            const word = `鲜度${i}${randomBytes(3).toString("hex")}`;
+            await sql`update need set status = 'draft', published_at = null where id = ${id}`;
+            await sql.begin(async (tx) => {
+              await tx`update need set title = ${`基准发布测试 ${word}`}, status = 'published', published_at = now() where id = ${id}`;
+              await enqueueSync(tx, "need", [id]);
+            });
+            const t0 = performance.now();
+            for (;;) {
+              const res = await fetch(`${appUrl}/api/search?q=${encodeURIComponent(word)}&type=needs`);
+              const body = (await res.json()) as { hits: { id: number }[] };
+              if (body.hits.some((h) => h.id === id)) break;
+              if (performance.now() - t0 > 60_000) throw new Error("a published need was not searchable within 60 s");
+              await new Promise((r) => setTimeout(r, 20));
+            }
+            if (i > 0) fresh.push(performance.now() - t0);
           }
-          if (i > 0) fresh.push(performance.now() - t0);
+        } finally {
+          await worker.stop();
         }
-      } finally {
-        await worker.stop();
+        log(`\nfreshness (publish committed → found by /api/search), ${fresh.length} changes: p50 ${fmt(quantile(fresh, 0.5))} ms, p95 ${fmt(quantile(fresh, 0.95))} ms (target p95 ≤ 2000 ms)`);
+      } catch (error) {
+        // the latency figures above stand on their own
+        freshnessError = error instanceof Error ? error.message : String(error);
+        fresh.length = 0;
+        log(`\nfreshness not measured: ${freshnessError}`);
       }
-      log(`\nfreshness (publish committed → found by /api/search), ${fresh.length} changes: p50 ${fmt(quantile(fresh, 0.5))} ms, p95 ${fmt(quantile(fresh, 0.95))} ms (target p95 ≤ 2000 ms)`);
     }
 
     const at100k = results.find((r) => r.size === 100_000) as { apiMs: { p95: number } } | undefined;
@@ -286,6 +295,7 @@ async function main() {
       meets50msAt100k: at100k ? at100k.apiMs.p95 <= 50 : null,
       freshnessMs: fresh.length ? { p50: Math.round(quantile(fresh, 0.5)), p95: Math.round(quantile(fresh, 0.95)), samples: fresh.length } : null,
       meetsFreshnessTarget: fresh.length ? quantile(fresh, 0.95) <= 2000 : null,
+      ...(freshnessError ? { freshnessError } : {}),
       machine: { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, meilisearch: version, load: os.loadavg().map((l) => Number(l.toFixed(1))) },
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);

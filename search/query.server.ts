@@ -229,6 +229,13 @@ export function orderFacet(name: FacetName, distribution: Record<string, number>
 
 // ---- running it ----
 
+/**
+ * Meilisearch compresses a response when asked to (fetch asks by default), and a compressed
+ * response of a few KB reaches us 40 ms late (Nagle against delayed ACK, measured on 1.21: 44 ms
+ * instead of 1.5 ms for 20 hits). On the loopback or a LAN compression buys nothing: ask for none.
+ */
+export const MEILI_SEARCH_HEADERS = { "Accept-Encoding": "identity" } as const;
+
 /** How long a search may take before PostgreSQL answers instead. */
 function timeoutMs() {
   const n = Number(process.env.QIAO_SEARCH_TIMEOUT_MS ?? 1500);
@@ -256,7 +263,7 @@ function isOutage(error: unknown) {
 
 async function meiliSearch(input: SearchInput, viewer: SearchViewer, started: number): Promise<SearchOutcome> {
   const { queries, roles } = buildSearchRequest(input, viewer);
-  const response = await getMeili().multiSearch({ queries }, { signal: AbortSignal.timeout(timeoutMs()) });
+  const response = await getMeili().multiSearch({ queries }, { signal: AbortSignal.timeout(timeoutMs()), headers: MEILI_SEARCH_HEADERS });
   const results: MultiSearchResult<Doc>[] = response.results;
   if (results.length !== queries.length) throw new Error("Meilisearch answered a different number of queries");
 
@@ -343,7 +350,7 @@ export async function searchForExport(
         .search(
           input.q,
           { ...(filter.length ? { filter } : {}), ...(sort ? { sort } : {}), offset: 0, limit, attributesToRetrieve: RETRIEVE[input.type] },
-          { signal: AbortSignal.timeout(Math.max(timeoutMs(), 10_000)) },
+          { signal: AbortSignal.timeout(Math.max(timeoutMs(), 10_000)), headers: MEILI_SEARCH_HEADERS },
         );
       return {
         hits: r.hits.map((h) => toHit(input.type, h, undefined, null)),
