@@ -52,9 +52,9 @@ export function queryTerms(p: Profile, max: number = CANDIDATES.maxQueries): str
   return terms.slice(0, max);
 }
 
-const NEED_FIELDS = ["id", "type", "ref", "title", "org_id", "org_name", "status", "audience", "description", "field", "keywords", "cooperation", "budget_wan"];
-const RESULT_FIELDS = ["id", "type", "ref", "title", "org_id", "org_name", "status", "audience", "summary", "field", "keywords", "cooperation", "maturity", "price_wan", "lead_name", "lead_expert_id"];
-const EXPERT_FIELDS = ["id", "type", "ref", "title", "org_id", "org_name", "status", "audience", "areas", "bio", "job_title", "honors", "field"];
+const NEED_FIELDS = ["id", "type", "ref", "title", "org_id", "org_name", "status", "audience", "updated_ts", "description", "field", "keywords", "cooperation", "budget_wan"];
+const RESULT_FIELDS = ["id", "type", "ref", "title", "org_id", "org_name", "status", "audience", "updated_ts", "summary", "field", "keywords", "cooperation", "maturity", "price_wan", "lead_name", "lead_expert_id"];
+const EXPERT_FIELDS = ["id", "type", "ref", "title", "org_id", "org_name", "status", "audience", "updated_ts", "areas", "bio", "job_title", "honors", "field"];
 
 // The index's own searchable attributes (search/indexes.ts) are used as they are: narrowing them
 // with attributesToSearchOn fails on an index none of whose documents has the field yet.
@@ -72,37 +72,34 @@ export type CandidateQuery = { kind: "need" | "result" | "expert"; terms: string
  */
 export async function fetchCandidates(queries: readonly CandidateQuery[], viewer: SearchViewer): Promise<Record<"need" | "result" | "expert", MatchDoc[]>> {
   const visible = visibilityFilter(viewer);
-  const list: MultiSearchParams["queries"] = [];
-  const kinds: Array<"need" | "result" | "expert"> = [];
-  for (const q of queries) {
-    const a = ATTRIBUTES[q.kind];
-    for (const term of q.terms) {
-      list.push({
-        indexUid: indexUid(a.index),
-        q: term,
-        limit: q.perQuery,
-        matchingStrategy: "last",
-        attributesToRetrieve: a.fields,
-        filter: visible ? [visible, "status = published"] : ["status = published"],
-      });
-      kinds.push(q.kind);
-    }
-  }
+  const filter = visible ? [visible, "status = published"] : ["status = published"];
   const out: Record<"need" | "result" | "expert", MatchDoc[]> = { need: [], result: [], expert: [] };
-  if (!list.length) return out;
-  const { results } = await getMeili().multiSearch({ queries: list });
-  const seen = new Set<string>();
-  results.forEach((r, i) => {
-    const kind = kinds[i];
-    for (const hit of r.hits) {
-      const doc = toMatchDoc(hit, kind);
-      if (!doc) continue;
-      const key = `${kind}:${doc.id}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out[kind].push(doc);
-    }
-  });
+  // One multi-search request per kind, sent together: Meilisearch works on them in parallel.
+  await Promise.all(
+    queries
+      .filter((q) => q.terms.length > 0)
+      .map(async (q) => {
+        const a = ATTRIBUTES[q.kind];
+        const list: MultiSearchParams["queries"] = q.terms.map((term) => ({
+          indexUid: indexUid(a.index),
+          q: term,
+          limit: q.perQuery,
+          matchingStrategy: "last",
+          attributesToRetrieve: a.fields,
+          filter,
+        }));
+        const { results } = await getMeili().multiSearch({ queries: list });
+        const seen = new Set<number>(out[q.kind].map((d) => d.id));
+        for (const r of results) {
+          for (const hit of r.hits) {
+            const doc = toMatchDoc(hit, q.kind);
+            if (!doc || seen.has(doc.id)) continue;
+            seen.add(doc.id);
+            out[q.kind].push(doc);
+          }
+        }
+      }),
+  );
   return out;
 }
 
@@ -125,6 +122,7 @@ export function toMatchDoc(hit: Record<string, unknown>, type: "need" | "result"
     org_name: str(hit.org_name) ?? "",
     status: str(hit.status) ?? "",
     audience: str(hit.audience),
+    updated_ts: num(hit.updated_ts),
     description: str(hit.description),
     budget_wan: num(hit.budget_wan),
     summary: str(hit.summary),

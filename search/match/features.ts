@@ -21,6 +21,8 @@ export type MatchDoc = {
   org_name: string;
   status: string;
   audience?: string;
+  /** unix seconds of the row's last change: the key of the profile cache */
+  updated_ts?: number | null;
   // need
   description?: string;
   budget_wan?: number | null;
@@ -89,7 +91,45 @@ function inferField(concepts: Map<string, ConceptUse>, labels: readonly string[]
   return bestVotes > labelVotes ? best : null;
 }
 
+/**
+ * Profiles of recently seen documents, keyed by record, version and statistics: the same results
+ * come back for many needs (and a cache refresh scores every open need). Bounded; the oldest
+ * entry goes first.
+ */
+const PROFILE_CACHE_MAX = 4000;
+const profileCache = new Map<string, Profile>();
+
 export function profile(doc: MatchDoc, idf: IdfLookup): Profile {
+  if (doc.updated_ts == null) return buildProfile(doc, idf);
+  const key = `${doc.type}:${doc.id}:${doc.updated_ts}:${idfVersion(idf)}`;
+  const hit = profileCache.get(key);
+  if (hit && sameDoc(hit.doc, doc)) {
+    // keep it young
+    profileCache.delete(key);
+    profileCache.set(key, hit);
+    return { ...hit, doc };
+  }
+  const p = buildProfile(doc, idf);
+  profileCache.set(key, p);
+  if (profileCache.size > PROFILE_CACHE_MAX) profileCache.delete(profileCache.keys().next().value ?? "");
+  return p;
+}
+
+// An identity per IDF table (statistics rebuilt → new profiles).
+const idfIds = new WeakMap<IdfLookup, number>();
+let idfSeq = 0;
+function idfVersion(idf: IdfLookup): number {
+  let v = idfIds.get(idf);
+  if (v === undefined) idfIds.set(idf, (v = ++idfSeq));
+  return v;
+}
+
+/** The texts a profile is built from are unchanged (a hit may carry fields another one lacked). */
+function sameDoc(a: MatchDoc, b: MatchDoc): boolean {
+  return a.title === b.title && headOf(a) === headOf(b) && bodyOf(a) === bodyOf(b);
+}
+
+function buildProfile(doc: MatchDoc, idf: IdfLookup): Profile {
   const kind = doc.type;
   const head = headOf(doc);
   const body = bodyOf(doc);

@@ -81,15 +81,15 @@ export const THRESHOLDS = {
 /** Candidate generation in Meilisearch (search/match/candidates.server.ts). */
 export const CANDIDATES = {
   /** one query per term (Meilisearch ANDs a query's words); at most this many queries */
-  maxQueries: 14,
+  maxQueries: 10,
   /** hits per query */
-  perQuery: 15,
+  perQuery: 12,
   /** expansion terms taken from each concept found in the subject */
   termsPerConcept: 3,
   /** jieba TF-IDF key terms of the description added to the keywords */
   keyTerms: 4,
   /** expert queries (fewer: experts are fewer and shorter) */
-  maxExpertQueries: 8,
+  maxExpertQueries: 5,
   perExpertQuery: 8,
 } as const;
 
