@@ -86,36 +86,24 @@ export function termMatcher(terms: readonly string[]): RegExp | null {
   return new RegExp(sorted.map(escapeRegExp).join("|"), "giu");
 }
 
+const wrap = (m: string) => `${MARK_OPEN}${m}${MARK_CLOSE}`;
+const MARKED = /\uE000[^\uE000\uE001]*\uE001/g;
+
 /**
  * Adds marks around the terms in the parts of `text` not marked yet. Meilisearch marks whole
  * words only (锂电池 is one word to it, so 电池 or the synonym 锂电 are not marked in it);
- * this marks them as a person expects.
+ * this marks them as a person expects. (Native regex work only: this runs for every hit.)
  */
 export function markTerms(text: string, matcher: RegExp | null): string {
   if (!matcher || !text) return text;
+  if (!text.includes(MARK_OPEN)) return text.replace(matcher, wrap);
   let out = "";
-  let open = false;
-  let plain = "";
-  const flush = () => {
-    out += plain.replace(matcher, (m) => `${MARK_OPEN}${m}${MARK_CLOSE}`);
-    plain = "";
-  };
-  for (const ch of text) {
-    if (ch === MARK_OPEN && !open) {
-      flush();
-      open = true;
-      out += ch;
-    } else if (ch === MARK_CLOSE && open) {
-      open = false;
-      out += ch;
-    } else if (open) {
-      out += ch;
-    } else {
-      plain += ch;
-    }
+  let last = 0;
+  for (const seg of text.matchAll(MARKED)) {
+    out += text.slice(last, seg.index).replace(matcher, wrap) + seg[0];
+    last = seg.index + seg[0].length;
   }
-  flush();
-  return out;
+  return out + text.slice(last).replace(matcher, wrap);
 }
 
 /**
@@ -123,9 +111,12 @@ export function markTerms(text: string, matcher: RegExp | null): string {
  * start), with … where it was cut.
  */
 export function cropAroundMark(text: string, max = 120, before = 24): string {
+  // UTF-16 length ≥ characters: most texts are short enough without counting
+  if (text.length <= max) return text;
   const chars = Array.from(text);
-  const visible = chars.filter((c) => c !== MARK_OPEN && c !== MARK_CLOSE).length;
-  if (visible <= max) return text;
+  let markers = 0;
+  for (const c of chars) if (c === MARK_OPEN || c === MARK_CLOSE) markers++;
+  if (chars.length - markers <= max) return text;
   const first = chars.indexOf(MARK_OPEN);
   let start = first > before ? first - before : 0;
   // start outside a mark: never split one
@@ -140,25 +131,27 @@ export function cropAroundMark(text: string, max = 120, before = 24): string {
 }
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const SPECIAL = /[&<>"'\uE000\uE001]/g;
 
 /**
  * The marked text as HTML whose only tags are <mark> and </mark>: everything else escaped, marks
  * balanced (a stray open mark is closed at the end, a stray close is dropped).
  */
 export function toSafeHighlightHtml(text: string): string {
-  let out = "";
   let open = false;
-  for (const ch of text) {
-    if (ch === MARK_OPEN) {
-      if (!open) out += "<mark>";
+  const out = text.replace(SPECIAL, (c) => {
+    if (c === MARK_OPEN) {
+      if (open) return "";
       open = true;
-    } else if (ch === MARK_CLOSE) {
-      if (open) out += "</mark>";
-      open = false;
-    } else {
-      out += ESCAPES[ch] ?? ch;
+      return "<mark>";
     }
-  }
+    if (c === MARK_CLOSE) {
+      if (!open) return "";
+      open = false;
+      return "</mark>";
+    }
+    return ESCAPES[c] ?? c;
+  });
   return open ? `${out}</mark>` : out;
 }
 

@@ -41,18 +41,20 @@ export type { SearchViewer } from "./documents.server";
 const PRE = MARK_OPEN;
 const POST = MARK_CLOSE;
 
+// The long texts (description, summary, bio) are not retrieved: Meilisearch returns them in
+// _formatted anyway (they are highlighted), once is enough.
 const RETRIEVE: Record<SearchType, string[]> = {
   needs: [
     "id", "ref", "title", "org_id", "org_name", "town", "city", "status", "visibility", "year", "published_ts",
-    "description", "field", "keywords", "cooperation", "budget_wan", "deadline",
+    "field", "keywords", "cooperation", "budget_wan", "deadline",
   ],
   results: [
     "id", "ref", "title", "org_id", "org_name", "town", "city", "status", "visibility", "year", "published_ts",
-    "summary", "field", "keywords", "maturity", "ip", "cooperation", "price_wan", "lead_name",
+    "field", "keywords", "maturity", "ip", "cooperation", "price_wan", "lead_name",
   ],
   experts: [
     "id", "ref", "title", "org_id", "org_name", "town", "city", "status", "visibility", "year", "published_ts",
-    "job_title", "areas", "honors", "field", "bio",
+    "job_title", "areas", "honors", "field",
   ],
 };
 
