@@ -1,4 +1,5 @@
 import { MeilisearchRequestError, MeilisearchRequestTimeOutError, MeilisearchApiError } from "meilisearch";
+import { MatchSearchError } from "../../search/match/meili-http.server";
 import { matchesForExpert, matchesForNeed, matchesForResult, MatchNotFoundError, parseLimit, type MatchOptions, type MatchResponse } from "../../search/match/engine.server";
 import type { AuthUser } from "~/utils/auth.server";
 import { searchViewer } from "./search.server";
@@ -22,6 +23,7 @@ export async function matchesAs(user: Pick<AuthUser, "id" | "role"> | null, subj
 
 /** Meilisearch unreachable or failing: the suggestions cannot be computed right now. */
 export function isSearchOutage(error: unknown): boolean {
+  if (error instanceof MatchSearchError) return error.unavailable;
   if (error instanceof MeilisearchRequestError || error instanceof MeilisearchRequestTimeOutError) return true;
   return error instanceof MeilisearchApiError && error.response.status >= 500;
 }

@@ -12,10 +12,10 @@
  * Every query carries the viewer's visibility filter and `status = published` (open records
  * only). Re-ranking happens in ./engine.server.ts.
  */
-import type { MultiSearchParams } from "meilisearch";
-import { getMeili, indexUid } from "../client.server";
+import { indexUid } from "../client.server";
 import { visibilityFilter, type SearchViewer } from "../documents.server";
 import type { MatchDoc, Profile } from "./features";
+import { multiSearch } from "./meili-http.server";
 import { keyTerms, normalize, synonymsOf } from "./text.server";
 import { CANDIDATES } from "./weights";
 
@@ -64,6 +64,9 @@ const ATTRIBUTES: Record<"need" | "result" | "expert", { index: string; fields: 
   expert: { index: "experts", fields: EXPERT_FIELDS },
 };
 
+/** One-term queries per multi-search request. */
+const QUERIES_PER_REQUEST = 4;
+
 export type CandidateQuery = { kind: "need" | "result" | "expert"; terms: string[]; perQuery: number };
 
 /**
@@ -74,32 +77,41 @@ export async function fetchCandidates(queries: readonly CandidateQuery[], viewer
   const visible = visibilityFilter(viewer);
   const filter = visible ? [visible, "status = published"] : ["status = published"];
   const out: Record<"need" | "result" | "expert", MatchDoc[]> = { need: [], result: [], expert: [] };
-  // One multi-search request per kind, sent together: Meilisearch works on them in parallel.
-  await Promise.all(
-    queries
-      .filter((q) => q.terms.length > 0)
-      .map(async (q) => {
-        const a = ATTRIBUTES[q.kind];
-        const list: MultiSearchParams["queries"] = q.terms.map((term) => ({
+  // Meilisearch answers the queries of one multi-search request one after the other; a few
+  // smaller requests sent together are answered in parallel (its HTTP workers use every core).
+  const requests: Array<{ kind: "need" | "result" | "expert"; list: Array<Record<string, unknown>> }> = [];
+  for (const q of queries) {
+    const a = ATTRIBUTES[q.kind];
+    for (let i = 0; i < q.terms.length; i += QUERIES_PER_REQUEST) {
+      requests.push({
+        kind: q.kind,
+        list: q.terms.slice(i, i + QUERIES_PER_REQUEST).map((term) => ({
           indexUid: indexUid(a.index),
           q: term,
           limit: q.perQuery,
+          // a term jieba keeps whole may be several words to Meilisearch (记忆绵 → 记忆 绵): "last"
+          // still finds records with its first part, which is often the point (泡沫 of 黏弹性泡沫)
           matchingStrategy: "last",
           attributesToRetrieve: a.fields,
           filter,
-        }));
-        const { results } = await getMeili().multiSearch({ queries: list });
-        const seen = new Set<number>(out[q.kind].map((d) => d.id));
-        for (const r of results) {
-          for (const hit of r.hits) {
-            const doc = toMatchDoc(hit, q.kind);
-            if (!doc || seen.has(doc.id)) continue;
-            seen.add(doc.id);
-            out[q.kind].push(doc);
-          }
-        }
-      }),
-  );
+        })),
+      });
+    }
+  }
+  const answers = await Promise.all(requests.map((r) => multiSearch(r.list)));
+  // in query order, so the first queries (the subject's own keywords) come first
+  const seen = new Set<string>();
+  answers.forEach((results, i) => {
+    const kind = requests[i].kind;
+    for (const hits of results) {
+      for (const hit of hits) {
+        const doc = toMatchDoc(hit, kind);
+        if (!doc || seen.has(`${kind}:${doc.id}`)) continue;
+        seen.add(`${kind}:${doc.id}`);
+        out[kind].push(doc);
+      }
+    }
+  });
   return out;
 }
 
