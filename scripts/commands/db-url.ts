@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import postgres from "postgres";
 import { DataDirLockedError, loadOrCreateSecrets, lockDataDir, readRuntime, resolveDataDir, waitForExit } from "../lib/data-dir";
 import { CliError } from "./command";
 
@@ -16,6 +17,22 @@ function freePort(): Promise<number> {
 }
 
 let temporary: (() => Promise<void>) | undefined;
+
+async function waitForClientsToLeave(url: string, timeoutMs = 3000) {
+  const db = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const [{ n }] = await db<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity
+        where backend_type = 'client backend' and pid <> pg_backend_pid()`;
+      if (n === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await db.end({ timeout: 1 });
+  }
+}
 
 /** Stops the embedded PostgreSQL that resolveDatabaseUrl() started for this command, if any. */
 export async function releaseDatabase() {
@@ -62,6 +79,9 @@ export async function resolveDatabaseUrl(): Promise<string> {
       if (pg.pid) lock.setChildren([pg.pid]);
       // The running server child keeps Node's event loop alive: the command must stop it.
       temporary = async () => {
+        // Let clients that are still closing (node-pg-migrate ends its connection without waiting)
+        // go first: stopping under them makes pg emit an unhandled 'error' and crash the command.
+        await waitForClientsToLeave(pg.url);
         await pg.stop();
         held.release();
       };

@@ -49,6 +49,13 @@ export default async function setup(project: TestProject) {
     try {
       await migrate(withDatabase(pg.adminUrl, building));
       await migrateQueue(withDatabase(pg.adminUrl, building)); // search sync jobs (search/worker.server.ts)
+      // node-pg-migrate ends its connection without waiting; a rename (and later every clone) needs
+      // the database free of sessions.
+      for (let i = 0; i < 100; i++) {
+        const [{ n }] = await admin<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = ${building}`;
+        if (n === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await admin`alter database ${admin(building)} rename to ${admin(templateDb)}`;
     } catch (error) {
       await admin`drop database if exists ${admin(building)} with (force)`;
