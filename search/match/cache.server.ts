@@ -24,10 +24,10 @@ import { sql } from "../../db/client.server";
 import { loadDocuments, type SearchViewer } from "../documents.server";
 import { parsePayload } from "../sync.server";
 import { fetchCandidates, queryTerms, toMatchDoc } from "./candidates.server";
-import { matchesForNeed, scoreForNeed, type Suggestion } from "./engine.server";
-import { profile, type MatchDoc } from "./features";
+import { matchesForNeed, scorePairs, type Suggestion } from "./engine.server";
+import { profile, relevance, type MatchDoc } from "./features";
 import { corpusStats } from "./stats.server";
-import { CANDIDATES } from "./weights";
+import { CANDIDATES, THRESHOLDS, WEIGHTS } from "./weights";
 
 /** Suggestions kept per need. */
 export const CACHE_TOP_K = 20;
@@ -59,43 +59,58 @@ function rowOf(s: Suggestion): Row {
 }
 
 async function upsertRows(tx: Tx, needId: number, rows: readonly Row[]) {
-  for (const r of rows) {
-    await tx`
-      insert into match_suggestion (need_id, result_id, expert_id, score, label, reasons)
-      values (${needId}, ${r.result_id}, ${r.expert_id}, ${r.score}, ${r.label}, ${JSON.stringify(r.reasons)}::text::jsonb)
-      on conflict (need_id, result_id, expert_id) do update
-        set score = excluded.score, label = excluded.label, reasons = excluded.reasons, computed_at = now()
-    `;
-  }
+  await upsertMany(tx, rows.map((r) => ({ ...r, need_id: needId })));
 }
 
-/** Keeps a need's best CACHE_TOP_K rows and rewrites its summary from them. */
-async function settle(tx: Tx, needId: number, noneReason?: unknown) {
+/** Inserts or updates suggestion rows in one statement (first_seen_at survives an update). */
+async function upsertMany(tx: Tx, rows: ReadonlyArray<Row & { need_id: number }>) {
+  if (!rows.length) return;
   await tx`
-    delete from match_suggestion where need_id = ${needId} and id not in (
-      select id from match_suggestion where need_id = ${needId} order by score desc, id limit ${CACHE_TOP_K}
+    insert into match_suggestion (need_id, result_id, expert_id, score, label, reasons)
+    select * from unnest(
+      ${rows.map((r) => r.need_id)}::bigint[], ${rows.map((r) => r.result_id)}::bigint[], ${rows.map((r) => r.expert_id)}::bigint[],
+      ${rows.map((r) => r.score)}::real[], ${rows.map((r) => r.label)}::text[], ${rows.map((r) => JSON.stringify(r.reasons))}::text[]::jsonb[]
     )
+    on conflict (need_id, result_id, expert_id) do update
+      set score = excluded.score, label = excluded.label, reasons = excluded.reasons, computed_at = now()
   `;
-  const [s] = await tx<{ best: number | null; n: number; strong: boolean; possible: boolean }[]>`
-    select max(score) as best, count(*)::int as n, bool_or(label = 'strong') as strong, bool_or(label = 'possible') as possible
-    from match_suggestion where need_id = ${needId}
+}
+
+const NOTHING_FITS = {
+  code: "nothing_fits",
+  params: {},
+  text_zh: "没有合适的匹配。建议请专家诊断或组织高校走访。",
+  text_en: "Nothing fits well. Consider an expert diagnosis or a university visit.",
+};
+
+/** Keeps each need's best CACHE_TOP_K rows and rewrites its summary from them, for many needs at once. */
+async function settleMany(tx: Tx, needIds: readonly number[], noneReason?: unknown) {
+  if (!needIds.length) return;
+  const ids = [...new Set(needIds)];
+  await tx`
+    delete from match_suggestion s using (
+      select id, row_number() over (partition by need_id order by score desc, id) as rank
+      from match_suggestion where need_id = any(${ids}::bigint[])
+    ) r
+    where s.id = r.id and r.rank > ${CACHE_TOP_K}
   `;
-  const verdict = s.strong ? "strong" : s.possible ? "possible" : "none";
-  const reason =
-    verdict !== "none"
-      ? null
-      : (noneReason ?? {
-          code: "nothing_fits",
-          params: {},
-          text_zh: "没有合适的匹配。建议请专家诊断或组织高校走访。",
-          text_en: "Nothing fits well. Consider an expert diagnosis or a university visit.",
-        });
   await tx`
     insert into match_need_summary (need_id, verdict, best_score, suggestions, none_reason, computed_at)
-    values (${needId}, ${verdict}, ${s.best}, ${s.n}, ${reason === null ? null : JSON.stringify(reason)}::text::jsonb, now())
+    select n.id,
+      case when bool_or(s.label = 'strong') then 'strong' when bool_or(s.label = 'possible') then 'possible' else 'none' end,
+      max(s.score), count(s.id)::int,
+      case when bool_or(s.label in ('strong', 'possible')) then null else ${JSON.stringify(noneReason ?? NOTHING_FITS)}::text::jsonb end,
+      now()
+    from unnest(${ids}::bigint[]) as n(id)
+    left join match_suggestion s on s.need_id = n.id
+    group by n.id
     on conflict (need_id) do update set verdict = excluded.verdict, best_score = excluded.best_score,
       suggestions = excluded.suggestions, none_reason = excluded.none_reason, computed_at = now()
   `;
+}
+
+async function settle(tx: Tx, needId: number, noneReason?: unknown) {
+  await settleMany(tx, [needId], noneReason);
 }
 
 async function isOpen(needId: number): Promise<boolean> {
@@ -185,7 +200,7 @@ export async function refreshForOther(kind: "result" | "expert", id: number): Pr
     if (listed.length) {
       await sql.begin(async (tx) => {
         await tx`delete from match_suggestion where ${sql(col)} = ${id}`;
-        for (const needId of listed) await settle(tx, needId);
+        await settleMany(tx, listed);
       });
     }
     return listed;
@@ -195,16 +210,30 @@ export async function refreshForOther(kind: "result" | "expert", id: number): Pr
   const found = await fetchCandidates([{ kind: "need", terms: queryTerms(subject), perQuery: CANDIDATES.perQuery }], STAFF);
   const needIds = [...new Set([...found.need.map((n) => n.id), ...listed])];
   const needDocs = (await loadDocuments("need", needIds)).map((d) => toMatchDoc(d, "need")).filter((d): d is MatchDoc => d !== null && d.status === "published");
-  for (const needDoc of needDocs) {
-    if (needDoc.org_id === doc.org_id) continue;
-    const m = await scoreForNeed(profile(needDoc, idf), [doc], STAFF, 1);
-    const item = m.items[0];
-    await sql.begin(async (tx) => {
-      if (item && item.label !== null) await upsertRows(tx, needDoc.id, [rowOf(item)]);
-      else await tx`delete from match_suggestion where need_id = ${needDoc.id} and ${sql(col)} = ${id}`;
-      await settle(tx, needDoc.id);
-    });
+  // Relevance is pure and cheap; context (history, feedback) can only raise it by
+  // pastCooperation. A pair that cannot reach "weak" and is not listed needs no more work.
+  const worth = needDocs
+    .filter((n) => n.org_id !== doc.org_id)
+    .map((n) => ({ need: profile(n, idf), other: subject }))
+    .filter((x) => listed.includes(x.need.doc.id) || relevance(x.need, subject).relevance * WEIGHTS.pastCooperation >= THRESHOLDS.weak);
+  const scored = await scorePairs(worth, STAFF, "need");
+  const byNeed = new Map(scored.map((x) => [x.need.doc.id, x]));
+  const upserts: Array<Row & { need_id: number }> = [];
+  const drops: number[] = [];
+  for (const { need } of worth) {
+    const x = byNeed.get(need.doc.id);
+    const s = x ? x.explain() : null;
+    if (s && s.label !== null) {
+      upserts.push({ need_id: need.doc.id, result_id: kind === "result" ? id : null, expert_id: kind === "expert" ? id : null, score: Number(s.score.toFixed(4)), label: s.label, reasons: s.reasons });
+    } else if (listed.includes(need.doc.id)) {
+      drops.push(need.doc.id);
+    }
   }
+  await sql.begin(async (tx) => {
+    if (drops.length) await tx`delete from match_suggestion where need_id = any(${drops}::bigint[]) and ${sql(col)} = ${id}`;
+    await upsertMany(tx, upserts);
+    await settleMany(tx, [...drops, ...upserts.map((u) => u.need_id)]);
+  });
   return needDocs.map((d) => d.id);
 }
 

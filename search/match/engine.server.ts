@@ -264,64 +264,96 @@ export async function matchesForNeed(needIdOrRef: string | number, viewer: Searc
 
 /** Scores candidates for one need with its PostgreSQL context (also used by the suggestion cache). */
 export async function scoreForNeed(need: Profile, others: readonly MatchDoc[], viewer: SearchViewer, limit: number, opts: MatchOptions = {}): Promise<MatchResponse> {
-  const needDoc = need.doc;
   const { idf } = await corpusStats();
-  const resultIds = others.filter((d) => d.type === "result").map((d) => d.id);
-  const expertIds = others.filter((d) => d.type === "expert").map((d) => d.id);
-  const [feedback, kinds] = await Promise.all([feedbackFor([needDoc.id], null), orgKinds([needDoc.org_id, ...others.map((d) => d.org_id)])]);
-  const pairs = others
-    .map((d) => enterpriseInstitution(needDoc.org_id, d.org_id, kinds))
-    .filter((p): p is { enterprise: number; institution: number } => p !== null)
-    .map((p) => ({ ...p, exceptNeed: needDoc.id }));
-  const history = opts.history ?? true;
+  const pairs = await scorePairs(
+    others.map((o) => ({ need, other: profile(o, idf) })),
+    viewer,
+    "need",
+    opts.history ?? true,
+  );
+  const scored = pairs.map((x) => ({ p: x.other, s: x.s, accepted: x.accepted, explain: x.explain }));
+  return finish(need.doc, scored, limit, opts, others.length, fieldNoteOf(need));
+}
+
+export type ScoredPair = { need: Profile; other: Profile; s: Scored; accepted: boolean; explain: () => Scored };
+
+/**
+ * Scores (need, other) pairs with everything PostgreSQL knows about them, in a handful of
+ * queries whatever their number. `perspective` is whose list this is: a pair that the owner of
+ * that side (the need's organization, or the result's / expert's) or the viewer dismissed is
+ * left out — each side judges separately. The score itself is the same from both sides.
+ */
+export async function scorePairs(
+  items: ReadonlyArray<{ need: Profile; other: Profile }>,
+  viewer: SearchViewer,
+  perspective: "need" | "other",
+  history = true,
+): Promise<ScoredPair[]> {
+  if (!items.length) return [];
+  const { idf } = await corpusStats();
+  const needIds = [...new Set(items.map((x) => x.need.doc.id))];
+  const resultIds = [...new Set(items.filter((x) => x.other.kind === "result").map((x) => x.other.doc.id))];
+  const expertIds = [...new Set(items.filter((x) => x.other.kind === "expert").map((x) => x.other.doc.id))];
+  const [feedback, kinds] = await Promise.all([
+    feedbackFor(needIds, null),
+    orgKinds(items.flatMap((x) => [x.need.doc.org_id, x.other.doc.org_id])),
+  ]);
+  const orgPairs = items
+    .map((x) => ({ p: enterpriseInstitution(x.need.doc.org_id, x.other.doc.org_id, kinds), need: x.need.doc.id }))
+    .filter((x): x is { p: { enterprise: number; institution: number }; need: number } => x.p !== null)
+    .map((x) => ({ ...x.p, exceptNeed: x.need }));
   const [past, resultIntents, expertIntents, othersDismissed] = await Promise.all([
-    history ? pastCooperation(pairs) : new Map<string, { intents: number; agreements: number }>(),
-    pairIntents([needDoc.id], "result", resultIds),
-    pairIntents([needDoc.id], "expert", expertIds),
-    dismissedByOthers(resultIds, [needDoc.id]),
+    history ? pastCooperation(orgPairs) : new Map<string, { intents: number; agreements: number }>(),
+    pairIntents(needIds, "result", resultIds),
+    pairIntents(needIds, "expert", expertIds),
+    history ? dismissedByOthers(resultIds, needIds) : new Map<number, number>(),
   ]);
 
+  // Dismissals by each need's organization, with a reason: down-weight what resembles them.
+  const dismissals = history ? feedback.filter((f) => f.decision === "dismissed" && f.reason && f.result_id) : [];
+  const dismissedDocs = new Map<number, MatchDoc>();
+  if (dismissals.length) {
+    for (const d of await loadDocuments("result", [...new Set(dismissals.map((f) => f.result_id ?? 0))])) {
+      const m = toMatchDoc(d, "result");
+      if (m) dismissedDocs.set(m.id, m);
+    }
+  }
+
   const viewerOrgs = viewer?.orgIds ?? [];
-  const hiddenBy = (f: Feedback) => f.decision === "dismissed" && (f.org_id === needDoc.org_id || viewerOrgs.includes(f.org_id));
-  const hidden = new Set(feedback.filter(hiddenBy).map((f) => (f.result_id ? `result:${f.result_id}` : `expert:${f.expert_id}`)));
-  const accepted = new Set(feedback.filter((f) => f.decision === "accepted" && f.org_id === needDoc.org_id).map((f) => (f.result_id ? `result:${f.result_id}` : `expert:${f.expert_id}`)));
-
-  // Dismissals by the need's organization: their documents, to find similar candidates.
-  const dismissals = history ? feedback.filter((f) => f.decision === "dismissed" && f.org_id === needDoc.org_id && f.reason && f.result_id) : [];
-  const dismissedDocs = dismissals.length
-    ? (await loadDocuments("result", dismissals.map((f) => f.result_id ?? 0))).map((d) => toMatchDoc(d, "result")).filter((d): d is MatchDoc => d !== null)
-    : [];
-  const sharedProblems = (d: MatchDoc) =>
-    relevance(need, profile(d, idf))
-      .shared.filter((s) => s.kind === "problem")
-      .map((s) => s.id);
-
-  const scored: ScoredCandidate[] = [];
-  for (const d of others) {
-    const key = `${d.type}:${d.id}`;
-    if (hidden.has(key)) continue;
-    const p = profile(d, idf);
-    const ei = enterpriseInstitution(needDoc.org_id, d.org_id, kinds);
+  const out: ScoredPair[] = [];
+  for (const { need, other } of items) {
+    const n = need.doc;
+    const o = other.doc;
+    const mine = feedback.filter((f) => f.need_id === n.id && (o.type === "result" ? f.result_id === o.id : f.expert_id === o.id));
+    const judge = perspective === "need" ? n.org_id : o.org_id;
+    if (mine.some((f) => f.decision === "dismissed" && (f.org_id === judge || viewerOrgs.includes(f.org_id)))) continue;
+    const accepted = mine.some((f) => f.decision === "accepted" && f.org_id === n.org_id);
     let similar: DismissReason | null = null;
-    if (d.type === "result") {
+    if (o.type === "result") {
+      const sharedProblems = (d: MatchDoc) =>
+        relevance(need, profile(d, idf))
+          .shared.filter((s) => s.kind === "problem")
+          .map((s) => s.id);
       for (const f of dismissals) {
-        const dd = dismissedDocs.find((x) => x.id === f.result_id);
-        if (f.reason && dd && dd.id !== d.id && resemblesDismissed(f.reason, dd, d, sharedProblems)) {
+        if (f.need_id !== n.id || f.org_id !== n.org_id || f.result_id === o.id || !f.reason) continue;
+        const dd = dismissedDocs.get(f.result_id ?? 0);
+        if (dd && resemblesDismissed(f.reason, dd, o, sharedProblems)) {
           similar = f.reason;
           break;
         }
       }
     }
+    const ei = enterpriseInstitution(n.org_id, o.org_id, kinds);
     const ctx: PairContext = {
-      pastCooperation: ei ? past.get(`${ei.enterprise}:${ei.institution}:${needDoc.id}`) : undefined,
-      intentStage: (d.type === "result" ? resultIntents : expertIntents).get(`${needDoc.id}:${d.id}`) ?? null,
-      accepted: accepted.has(key),
+      pastCooperation: ei ? past.get(`${ei.enterprise}:${ei.institution}:${n.id}`) : undefined,
+      intentStage: (o.type === "result" ? resultIntents : expertIntents).get(`${n.id}:${o.id}`) ?? null,
+      accepted,
       similarDismissed: similar,
-      dismissedByOthers: d.type === "result" && history ? othersDismissed.get(d.id) : undefined,
+      dismissedByOthers: o.type === "result" ? othersDismissed.get(o.id) : undefined,
     };
-    scored.push({ p, s: scorePair(need, p, ctx, { explainWords: false }), accepted: accepted.has(key), explain: () => scorePair(need, p, ctx) });
+    out.push({ need, other, s: scorePair(need, other, ctx, { explainWords: false }), accepted, explain: () => scorePair(need, other, ctx) });
   }
-  return finish(needDoc, scored, limit, opts, others.length, fieldNoteOf(need));
+  return out;
 }
 
 /** The open needs a result could serve (and so the enterprises), best first. */
@@ -341,43 +373,19 @@ async function reverse(kind: "result" | "expert", idOrRef: string | number, view
   const subject = profile(doc, idf);
   const found = await fetchCandidates([{ kind: "need", terms: queryTerms(subject), perQuery: CANDIDATES.perQuery }], viewer);
   const needs = found.need.filter((n) => n.org_id !== doc.org_id);
-  const scored = await scoreNeedsFor(subject, needs, viewer);
+  const scored = await scoreNeedsFor(subject, needs, viewer, opts);
   return finish(doc, scored, limit, opts, needs.length, null);
 }
 
 /** Scores needs for one result or expert (the reverse direction; pairs are scored need-first). */
-export async function scoreNeedsFor(subject: Profile, needs: readonly MatchDoc[], viewer: SearchViewer): Promise<ScoredCandidate[]> {
-  const doc = subject.doc;
-  const kind = doc.type === "expert" ? "expert" : "result";
+export async function scoreNeedsFor(subject: Profile, needs: readonly MatchDoc[], viewer: SearchViewer, opts: MatchOptions = {}): Promise<ScoredCandidate[]> {
   const { idf } = await corpusStats();
-  const needIds = needs.map((n) => n.id);
-  const [feedback, kinds, intents] = await Promise.all([
-    feedbackFor(needIds, { kind, ids: [doc.id] }),
-    orgKinds([doc.org_id, ...needs.map((n) => n.org_id)]),
-    pairIntents(needIds, kind, [doc.id]),
-  ]);
-  const pairs = needs
-    .map((n) => ({ p: enterpriseInstitution(n.org_id, doc.org_id, kinds), n }))
-    .filter((x): x is { p: { enterprise: number; institution: number }; n: MatchDoc } => x.p !== null)
-    .map((x) => ({ ...x.p, exceptNeed: x.n.id }));
-  const [past, othersDismissed] = await Promise.all([pastCooperation(pairs), kind === "result" ? dismissedByOthers([doc.id], needIds) : Promise.resolve(new Map<number, number>())]);
-  const viewerOrgs = viewer?.orgIds ?? [];
-  const out: ScoredCandidate[] = [];
-  for (const n of needs) {
-    const fb = feedback.filter((f) => f.need_id === n.id);
-    // Each side judges separately: hidden if the subject's organization or the viewer's dismissed it.
-    if (fb.some((f) => f.decision === "dismissed" && (f.org_id === doc.org_id || viewerOrgs.includes(f.org_id)))) continue;
-    const acc = fb.some((f) => f.decision === "accepted" && f.org_id === n.org_id);
-    const np = profile(n, idf);
-    const ei = enterpriseInstitution(n.org_id, doc.org_id, kinds);
-    const ctx: PairContext = {
-      pastCooperation: ei ? past.get(`${ei.enterprise}:${ei.institution}:${n.id}`) : undefined,
-      intentStage: intents.get(`${n.id}:${doc.id}`) ?? null,
-      accepted: acc,
-      dismissedByOthers: othersDismissed.get(doc.id),
-    };
-    // The page shows the need as the suggestion; the pair is scored need-first, as everywhere.
-    out.push({ p: np, s: scorePair(np, subject, ctx, { explainWords: false }), accepted: acc, explain: () => scorePair(np, subject, ctx) });
-  }
-  return out;
+  const pairs = await scorePairs(
+    needs.map((n) => ({ need: profile(n, idf), other: subject })),
+    viewer,
+    "other",
+    opts.history ?? true,
+  );
+  // The page shows the need as the suggestion.
+  return pairs.map((x) => ({ p: x.need, s: x.s, accepted: x.accepted, explain: x.explain }));
 }
