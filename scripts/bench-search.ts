@@ -1,5 +1,5 @@
 /**
- * `npm run bench:search [-- --sizes 10000,100000,1000000 --rounds 20 --freshness 10]`
+ * `npm run bench:search [-- --sizes 10000,100000,1000000 --rounds 20 --freshness 20]`
  *
  * p50/p95 of GET /api/search over HTTP (the real Express app and server build, in a process of its
  * own as in production, asked as a visitor) for a fixed query mix — Chinese, abbreviations, compounds, filters, sorts, with and without facets —
@@ -35,7 +35,7 @@ const { values } = parseArgs({
     serve: { type: "string" },
     sizes: { type: "string", default: "10000,100000" },
     rounds: { type: "string", default: "20" },
-    freshness: { type: "string", default: "10" },
+    freshness: { type: "string", default: "20" },
     threads: { type: "string" },
   },
   strict: true,
