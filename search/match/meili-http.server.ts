@@ -2,10 +2,10 @@
  * The matcher's multi-search requests, over node:http with keep-alive and TCP_NODELAY.
  *
  * Why not the meilisearch client (search/client.server.ts): it sends requests with Node's
- * fetch, and against Meilisearch 1.21 on this machine every fetch request waited ≈ 43 ms for
- * nothing — the delayed-ACK timer (measured: the same small multi-search takes 44 ms p50 with
- * fetch, 1.3 ms with node:http; docs/decisions/020-matching.md). A suggestion list sends three
- * or four requests, so that wait was most of its time.
+ * fetch, which asks for gzip, and a compressed answer of a few KB arrives ≈ 40 ms late (Nagle
+ * against delayed ACK; docs/benchmarks.md, bench:search). Measured here: the same small
+ * multi-search takes 44 ms p50 through fetch, 1.3 ms through node:http without Accept-Encoding
+ * (docs/decisions/020-matching.md). A suggestion list sends three or four requests.
  */
 import http from "node:http";
 import https from "node:https";
