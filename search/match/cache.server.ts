@@ -331,14 +331,13 @@ export function withMatchRefresh(sync: Task): Task {
   return async (payload, helpers) => {
     await sync(payload, helpers);
     const items: RefreshItem[] = [];
-    // Opt-in: the cache is maintained once it has been built (`npm run qiao -- match refresh`);
-    // until then a sync queues nothing.
-    if (!(await cacheBuilt())) return;
     for (const [e, ids] of parsePayload(payload)) {
       if ((e === "need" || e === "result" || e === "expert") && ids.size) items.push({ e, ids: [...ids] });
     }
     try {
-      await addMatchRefreshJob(items);
+      // Opt-in: the cache is maintained once it has been built (`npm run qiao -- match refresh`);
+      // until then a sync queues nothing.
+      if (items.length && (await cacheBuilt())) await addMatchRefreshJob(items);
     } catch (error) {
       helpers.logger.warn(`match refresh not queued: ${String(error)}`);
     }
