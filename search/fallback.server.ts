@@ -10,7 +10,7 @@
 import type postgres from "postgres";
 import { sql } from "../db/client.server";
 import type { SearchViewer } from "./documents.server";
-import { highlightTerms, queryWordGroups, termMatcher } from "./query-text.server";
+import { highlighterFor, queryWordGroups } from "./query-text.server";
 import {
   MAX_TOTAL_HITS,
   SEARCH_TYPES,
@@ -194,8 +194,8 @@ export async function fallbackSearch(input: SearchInput, viewer: SearchViewer, s
               select * from (${docs(input.type)}) doc where ${where}
               order by ${orderBy(input, groups)}
               limit ${Math.min(input.perPage, MAX_TOTAL_HITS - offset)} offset ${offset}`;
-      const matcher = termMatcher(highlightTerms(input.q));
-      const hits = rows.map((r) => toHit(input.type, { ...r, ref: r.ref ?? String(r.id), [textColumn(input.type)]: r.body, keywords: r.tags }, undefined, matcher));
+      const hl = highlighterFor(input.q);
+      const hits = rows.map((r) => toHit(input.type, { ...r, ref: r.ref ?? String(r.id), [textColumn(input.type)]: r.body, keywords: r.tags }, undefined, hl));
       return outcome({ counts, total, hits, pages: Math.ceil(total / input.perPage), tookMs: Math.round(performance.now() - started) });
     });
   } catch (error) {

@@ -155,10 +155,27 @@ export function toSafeHighlightHtml(text: string): string {
   return open ? `${out}</mark>` : out;
 }
 
+/** How a query's hits are highlighted: the words to mark, and whether lone characters may stay marked. */
+export type Highlighter = { matcher: RegExp | null; dropLoneHan: boolean };
+
+export function highlighterFor(q: string): Highlighter {
+  // Meilisearch marks single characters of a query it had to split (复材 → 复 材, so every 材
+  // lights up); noise unless the query is one character
+  return { matcher: termMatcher(highlightTerms(q)), dropLoneHan: Array.from(q.replace(/\s/g, "")).length > 1 };
+}
+
+const LONE_HAN = /\uE000(\p{Script=Han})\uE001/gu;
+
 /** Meilisearch's marked text (or a plain text) → safe HTML with the query's words marked. */
-export function highlightField(text: string | null | undefined, matcher: RegExp | null, opts: { crop?: number } = {}): string {
+export function highlightField(
+  text: string | null | undefined,
+  hl: Highlighter | RegExp | null,
+  opts: { crop?: number } = {},
+): string {
   if (!text) return "";
-  let marked = markTerms(text, matcher);
+  const { matcher, dropLoneHan } = hl instanceof RegExp || hl === null ? { matcher: hl, dropLoneHan: false } : hl;
+  let marked = dropLoneHan && text.includes(MARK_OPEN) ? text.replace(LONE_HAN, "$1") : text;
+  marked = markTerms(marked, matcher);
   if (opts.crop) marked = cropAroundMark(marked, opts.crop);
   return toSafeHighlightHtml(marked);
 }

@@ -29,7 +29,7 @@ import {
   type SearchSort,
   type SearchType,
 } from "../app/utils/search-params";
-import { highlightField, highlightTerms, MARK_CLOSE, MARK_OPEN, termMatcher } from "./query-text.server";
+import { highlightField, highlighterFor, MARK_CLOSE, MARK_OPEN, type Highlighter } from "./query-text.server";
 
 // The vocabulary (types, sorts, facets), URL parsing and the answer's shape are shared with the
 // browser: app/utils/search-params.ts.
@@ -164,7 +164,7 @@ const num = (v: unknown): number | null => (typeof v === "number" && Number.isFi
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
 /** A document (from Meilisearch or the fallback) as a hit, with safe highlights. */
-export function toHit(type: SearchType, doc: Doc, formatted: Doc | undefined, matcher: RegExp | null): SearchHit {
+export function toHit(type: SearchType, doc: Doc, formatted: Doc | undefined, hl: Highlighter | null): SearchHit {
   const id = num(doc.id) ?? Number(doc.id);
   const ref = str(doc.ref) ?? String(id);
   const title = str(doc.title) ?? "";
@@ -178,9 +178,9 @@ export function toHit(type: SearchType, doc: Doc, formatted: Doc | undefined, ma
     title,
     url: hitUrl(type, ref),
     highlights: {
-      title: highlightField(str(f.title) ?? title, matcher),
-      text: highlightField(str(f[TEXT_FIELD[type]]), matcher, { crop: 120 }),
-      tags: tagsRaw.map((t) => highlightField(t, matcher)),
+      title: highlightField(str(f.title) ?? title, hl),
+      text: highlightField(str(f[TEXT_FIELD[type]]), hl, { crop: 120 }),
+      tags: tagsRaw.map((t) => highlightField(t, hl)),
     },
     org_id: num(doc.org_id) ?? 0,
     org_name: str(doc.org_name) ?? "",
@@ -283,8 +283,8 @@ async function meiliSearch(input: SearchInput, viewer: SearchViewer, started: nu
     }
   });
 
-  const matcher = termMatcher(highlightTerms(input.q));
-  const hits = main.hits.map((h: Hit<Doc>) => toHit(input.type, h, h._formatted, matcher));
+  const hl = highlighterFor(input.q);
+  const hits = main.hits.map((h: Hit<Doc>) => toHit(input.type, h, h._formatted, hl));
 
   let facets: SearchFacets | undefined;
   if (input.facets) {

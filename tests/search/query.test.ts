@@ -10,7 +10,7 @@ import {
   TYPE_FACETS,
   type SearchHit,
 } from "../../search/query.server";
-import { highlightField, queryWordGroups, termMatcher } from "../../search/query-text.server";
+import { highlightField, highlighterFor, queryWordGroups, termMatcher } from "../../search/query-text.server";
 import { normalizeQuery as normalizeQueryForTest } from "../../app/utils/search-params";
 import { marksOf, search, seedAndIndex, STAFF, textOf } from "./query-helpers";
 
@@ -127,6 +127,13 @@ describe("highlights", () => {
     expect(html.startsWith("…")).toBe(true);
     expect(html.endsWith("…")).toBe(true);
     expect(marksOf(html)).toEqual(["目标词"]);
+  });
+
+  it("drop Meilisearch's marks on lone characters of a longer query", async () => {
+    expect(highlightField("焊接母\uE000材\uE001与\uE000复合材料\uE001", highlighterFor("复材"))).toBe("焊接母材与<mark>复合材料</mark>");
+    expect(highlightField("\uE000电\uE001池", highlighterFor("电"))).toBe("<mark>电</mark>池");
+    const r = await search("q=复材&type=results&perPage=100");
+    for (const h of r.hits) for (const html of [h.highlights.title, h.highlights.text, ...h.highlights.tags]) expect(marksOf(html)).not.toContain("材");
   });
 
   it("are balanced even when a record contains the marker characters", () => {
