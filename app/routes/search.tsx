@@ -228,7 +228,8 @@ export default function SearchRoute() {
               {outcome.total > 0 ? (
                 <Group gap="xs">
                   <Text size="sm" c="dimmed">
-                    {t("search.export.label")}（{t("search.export.limit", { count: EXPORT_MAX_ROWS })}）
+                    {t("search.export.label")}
+                    {t("search.export.limit", { count: EXPORT_MAX_ROWS })}
                   </Text>
                   <Button component="a" href={exportHref("csv")} variant="default" size="xs" leftSection={<IconDownload size={14} aria-hidden />}>
                     {t("search.export.csv")}

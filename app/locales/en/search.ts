@@ -77,7 +77,7 @@ export default {
     label: "Export these results",
     csv: "Export CSV",
     xlsx: "Export Excel",
-    limit: "At most the first {{count}} rows",
+    limit: " (at most the first {{count}} rows)",
     sheet: "{{type}} search",
   },
   columns: {

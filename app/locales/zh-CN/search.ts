@@ -75,7 +75,7 @@ export default {
     label: "导出当前结果",
     csv: "导出 CSV",
     xlsx: "导出 Excel",
-    limit: "最多导出前 {{count}} 条",
+    limit: "（最多导出前 {{count}} 条）",
     sheet: "{{type}}搜索结果",
   },
   columns: {
