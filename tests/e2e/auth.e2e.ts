@@ -228,7 +228,10 @@ describe("accessibility", () => {
   test("a skip link first; no WCAG A/AA violations on the shell's pages", async () => {
     if (!organizer) throw new Error("no demo organizer");
     const page = await browser.newPage();
+    // Wait for hydration before typing or leaving a page: navigating away while React is still
+    // hydrating made Chromium report React's "root did not complete" (#345) once under load.
     await page.goto(url("/"));
+    await page.waitForLoadState("networkidle");
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("跳到主要内容");
     await page.keyboard.press("Enter");
@@ -236,12 +239,14 @@ describe("accessibility", () => {
 
     for (const path of ["/", "/login", "/signup"]) {
       await page.goto(url(path));
+      await page.waitForLoadState("networkidle");
       expect(await axeViolations(page), path).toEqual([]);
     }
     await logIn(page, organizer.email, organizer.password);
     await page.waitForURL(url("/"));
     for (const path of ["/orgs", "/me"]) {
       await page.goto(url(path));
+      await page.waitForLoadState("networkidle");
       expect(await axeViolations(page), path).toEqual([]);
     }
     await page.close();
