@@ -2,6 +2,7 @@
 import auth from "./auth";
 import catalog from "./catalog";
 import common from "./common";
+import events from "./events";
 import home from "./home";
 import importing from "./import";
 import org from "./org";
@@ -10,4 +11,4 @@ import validation from "./validation";
 
 // One i18next namespace ("translation") made of sections: keys read "auth.login.title".
 // To add a section: create ./<section>.ts here and in ../en/, then list it in both index files.
-export default { common, validation, auth, home, org, catalog, search, import: importing };
+export default { common, validation, auth, home, org, catalog, search, import: importing, events };
