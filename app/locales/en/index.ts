@@ -4,8 +4,10 @@ import common from "./common";
 import events from "./events";
 import home from "./home";
 import importing from "./import";
+import match from "./match";
 import org from "./org";
+import pipeline from "./pipeline";
 import search from "./search";
 import validation from "./validation";
 
-export default { common, validation, auth, home, org, catalog, search, import: importing, events };
+export default { common, validation, auth, home, org, catalog, search, import: importing, events, pipeline, match };
