@@ -5,6 +5,7 @@ import common from "./common";
 import events from "./events";
 import home from "./home";
 import importing from "./import";
+import kpi from "./kpi";
 import match from "./match";
 import org from "./org";
 import pipeline from "./pipeline";
@@ -13,4 +14,4 @@ import validation from "./validation";
 
 // One i18next namespace ("translation") made of sections: keys read "auth.login.title".
 // To add a section: create ./<section>.ts here and in ../en/, then list it in both index files.
-export default { common, validation, auth, home, org, catalog, search, import: importing, events, pipeline, match };
+export default { common, validation, auth, home, org, catalog, search, import: importing, events, pipeline, match, kpi };
