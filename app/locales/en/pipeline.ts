@@ -163,6 +163,7 @@ export default {
     amountInvalid: "Enter the amount as a number in 10k CNY, e.g. 12.5",
     amountNegative: "The amount cannot be negative",
     amountTooLarge: "The amount cannot exceed 1,000,000 (10k CNY)",
+    amountDecimals: "At most two decimals (10k CNY)",
     amountRequired: "Enter the amount (10k CNY)",
     dateInvalid: "Enter a valid date such as 2017-09-20",
     dateFuture: "The signing date cannot be later than today",

@@ -165,6 +165,7 @@ export default {
     amountInvalid: "金额请填写数字（单位：万元），如 12.5",
     amountNegative: "金额不能为负数",
     amountTooLarge: "金额不能超过 1000000 万元",
+    amountDecimals: "金额最多两位小数（单位：万元）",
     amountRequired: "请填写金额（单位：万元）",
     dateInvalid: "请填写有效日期，格式如 2017-09-20",
     dateFuture: "签订日期不能晚于今天",
