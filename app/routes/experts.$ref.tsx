@@ -8,7 +8,9 @@ import { StatusBadge, useCatalogLabels, VisibilityBadge } from "~/components/cat
 import { RecordTable } from "~/components/catalog/record-table";
 import { WorkflowPanel } from "~/components/catalog/workflow";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { SuggestionsSection } from "~/components/match/suggestions";
 import { loadViewer, needsSignIn, resolveRef } from "~/models/catalog.server";
+import { suggestionPanel } from "~/models/match-feedback.server";
 import { expertRelated, getExpert } from "~/models/expert.server";
 import { getClientIp, getUser, requireUser } from "~/utils/auth.server";
 import { recordPath } from "~/utils/catalog";
@@ -28,7 +30,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!user && (await needsSignIn("expert", params.ref))) await requireUser(request);
     throw new Response("Not found", { status: 404 });
   }
-  return { expert, related: await expertRelated(viewer, expert), signedIn: !!user };
+  // Not awaited: the page renders at once and the suggestions stream in (match panel).
+  return { expert, related: await expertRelated(viewer, expert), signedIn: !!user, suggestions: suggestionPanel(user, "expert", expert.id) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -40,7 +43,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function ExpertRoute() {
   const { t, i18n } = useTranslation();
-  const { expert, related, signedIn } = useLoaderData<typeof loader>();
+  const { expert, related, signedIn, suggestions } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const labels = useCatalogLabels();
   const path = recordPath("expert", expert);
@@ -124,6 +127,8 @@ export default function ExpertRoute() {
           </Stack>
         </Grid.Col>
       </Grid>
+
+      <SuggestionsSection subject="expert" panel={suggestions} />
 
       <section aria-labelledby="expert-results">
         <Title order={2} size="h4" id="expert-results" mb="xs">

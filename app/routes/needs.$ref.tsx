@@ -8,7 +8,9 @@ import { StatusBadge, useCatalogLabels, VisibilityBadge } from "~/components/cat
 import { RelatedList } from "~/components/catalog/record-table";
 import { WorkflowPanel } from "~/components/catalog/workflow";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { SuggestionsSection } from "~/components/match/suggestions";
 import { loadViewer, needsSignIn, resolveRef } from "~/models/catalog.server";
+import { suggestionPanel } from "~/models/match-feedback.server";
 import { getNeed, needRelated } from "~/models/need.server";
 import { getClientIp, getUser, requireUser } from "~/utils/auth.server";
 import { recordPath } from "~/utils/catalog";
@@ -30,7 +32,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!user && (await needsSignIn("need", params.ref))) await requireUser(request);
     throw new Response("Not found", { status: 404 });
   }
-  return { need, related: await needRelated(viewer, need), signedIn: !!user };
+  // Not awaited: the page renders at once and the suggestions stream in (match panel).
+  return { need, related: await needRelated(viewer, need), signedIn: !!user, suggestions: suggestionPanel(user, "need", need.id) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -42,7 +45,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function NeedRoute() {
   const { t, i18n } = useTranslation();
-  const { need, related, signedIn } = useLoaderData<typeof loader>();
+  const { need, related, signedIn, suggestions } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const labels = useCatalogLabels();
   const path = recordPath("need", need);
@@ -124,6 +127,8 @@ export default function NeedRoute() {
           </Stack>
         </Grid.Col>
       </Grid>
+
+      <SuggestionsSection subject="need" panel={suggestions} />
 
       <Grid gutter="lg">
         <Grid.Col span={{ base: 12, md: 6 }}>

@@ -8,7 +8,9 @@ import { StatusBadge, useCatalogLabels, VisibilityBadge } from "~/components/cat
 import { RelatedList } from "~/components/catalog/record-table";
 import { WorkflowPanel } from "~/components/catalog/workflow";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { SuggestionsSection } from "~/components/match/suggestions";
 import { loadViewer, needsSignIn, resolveRef } from "~/models/catalog.server";
+import { suggestionPanel } from "~/models/match-feedback.server";
 import { getResult, resultRelated } from "~/models/result.server";
 import { getClientIp, getUser, requireUser } from "~/utils/auth.server";
 import { recordPath } from "~/utils/catalog";
@@ -28,7 +30,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!user && (await needsSignIn("result", params.ref))) await requireUser(request);
     throw new Response("Not found", { status: 404 });
   }
-  return { result, related: await resultRelated(viewer, result), signedIn: !!user };
+  // Not awaited: the page renders at once and the suggestions stream in (match panel).
+  return { result, related: await resultRelated(viewer, result), signedIn: !!user, suggestions: suggestionPanel(user, "result", result.id) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -40,7 +43,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function ResultRoute() {
   const { t, i18n } = useTranslation();
-  const { result, related, signedIn } = useLoaderData<typeof loader>();
+  const { result, related, signedIn, suggestions } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const labels = useCatalogLabels();
   const path = recordPath("result", result);
@@ -134,6 +137,8 @@ export default function ResultRoute() {
           </Stack>
         </Grid.Col>
       </Grid>
+
+      <SuggestionsSection subject="result" panel={suggestions} />
 
       <Grid gutter="lg">
         <Grid.Col span={{ base: 12, md: 6 }}>
