@@ -19,7 +19,7 @@ let uniMember: Actor; // member of the university (owner of TM-R1 and the spare 
 let organizer: Actor;
 let admin: Actor;
 let draftNeed = 0; // the steel-ball enterprise's draft
-let spare: number[] = []; // published results of the university, free for one decision each
+const spare: number[] = []; // published results of the university, free for one decision each
 let closedNeed = 0;
 
 async function key() {
