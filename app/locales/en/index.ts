@@ -8,7 +8,8 @@ import kpi from "./kpi";
 import match from "./match";
 import org from "./org";
 import pipeline from "./pipeline";
+import schedule from "./schedule";
 import search from "./search";
 import validation from "./validation";
 
-export default { common, validation, auth, home, org, catalog, search, import: importing, events, pipeline, match, kpi };
+export default { common, validation, auth, home, org, catalog, search, import: importing, events, pipeline, match, kpi, schedule };

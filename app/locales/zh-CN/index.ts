@@ -9,9 +9,10 @@ import kpi from "./kpi";
 import match from "./match";
 import org from "./org";
 import pipeline from "./pipeline";
+import schedule from "./schedule";
 import search from "./search";
 import validation from "./validation";
 
 // One i18next namespace ("translation") made of sections: keys read "auth.login.title".
 // To add a section: create ./<section>.ts here and in ../en/, then list it in both index files.
-export default { common, validation, auth, home, org, catalog, search, import: importing, events, pipeline, match, kpi };
+export default { common, validation, auth, home, org, catalog, search, import: importing, events, pipeline, match, kpi, schedule };
