@@ -1,3 +1,4 @@
+import admin from "./admin";
 import auth from "./auth";
 import catalog from "./catalog";
 import common from "./common";
@@ -12,4 +13,4 @@ import schedule from "./schedule";
 import search from "./search";
 import validation from "./validation";
 
-export default { common, validation, auth, home, org, catalog, search, import: importing, events, pipeline, match, kpi, schedule };
+export default { common, validation, auth, home, org, catalog, search, import: importing, events, pipeline, match, kpi, admin, schedule };

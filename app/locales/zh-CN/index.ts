@@ -1,4 +1,5 @@
 // Values are plain strings (no `as const`): keys are type-checked, interpolation is not.
+import admin from "./admin";
 import auth from "./auth";
 import catalog from "./catalog";
 import common from "./common";
@@ -15,4 +16,4 @@ import validation from "./validation";
 
 // One i18next namespace ("translation") made of sections: keys read "auth.login.title".
 // To add a section: create ./<section>.ts here and in ../en/, then list it in both index files.
-export default { common, validation, auth, home, org, catalog, search, import: importing, events, pipeline, match, kpi, schedule };
+export default { common, validation, auth, home, org, catalog, search, import: importing, events, pipeline, match, kpi, admin, schedule };
