@@ -1,0 +1,124 @@
+import chartsCss from "@mantine/charts/styles.css";
+import { Alert, Anchor, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import kpiCss from "~/components/kpi/kpi.css";
+import { BLOCKS, BreakdownBlock, ExportLinks } from "~/components/kpi/blocks";
+import { KpiTableView, PeriodPicker, ProgressList } from "~/components/kpi/parts";
+import { periodTitle } from "~/components/kpi/report-text";
+import { formatNumber, kpiTables } from "~/components/kpi/tables";
+import { loadKpiPage } from "~/utils/kpi-page.server";
+import { BUILTIN_INDICATORS, periodSearch } from "~/utils/kpi";
+import { pageTitle } from "~/utils/meta";
+
+// /dashboard: the bureau's figures for a period (?year=&quarter= or ?from=&to=), progress
+// against the year's targets, the monthly trend and the breakdowns, each chart with its table
+// and CSV/XLSX export. Staff only (decision 062); figures from app/models/kpi.server.ts.
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: chartsCss },
+  { rel: "stylesheet", href: kpiCss },
+];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const page = await loadKpiPage(request);
+  return data({ period: page.period, view: page.view, error: page.error }, { status: page.ok ? 200 : 400 });
+}
+
+export default function DashboardRoute() {
+  const { t, i18n } = useTranslation();
+  const { period, view, error } = useLoaderData<typeof loader>();
+  const tables = view ? kpiTables(view, t) : [];
+  const byId = new Map(tables.map((tb) => [tb.id, tb]));
+  const year = view?.targetYear ?? period.year ?? Number(period.from.slice(0, 4));
+  return (
+    <Stack maw={1200} mx="auto" gap="lg">
+      <Stack gap={4}>
+        <Title order={1}>{t("kpi.dashboard.title")}</Title>
+        <Text c="dimmed">{t("kpi.dashboard.intro")}</Text>
+      </Stack>
+      <PeriodPicker period={period} action="/dashboard" error={error} />
+      {view ? (
+        <>
+          <Group justify="space-between" align="center">
+            <Text fw={600} size="lg" data-testid="period">
+              {periodTitle(t, view.period)}（{t("kpi.dashboard.periodLabel", { from: view.period.from, to: view.period.to })}）
+            </Text>
+            <Group gap="sm">
+              <Button component={Link} to={`/reports/yearly?${periodSearch(view.period)}`} variant="light">
+                {t("kpi.dashboard.report")}
+              </Button>
+              <Button component={Link} to={`/dashboard/targets?year=${year}`} variant="default">
+                {t("kpi.dashboard.editTargets", { year })}
+              </Button>
+            </Group>
+          </Group>
+
+          <section aria-labelledby="kpi-figures">
+            <Group justify="space-between" mb="sm">
+              <Title order={2} id="kpi-figures">
+                {t("kpi.dashboard.figuresHeading")}
+              </Title>
+              <ExportLinks table="figures" period={view.period} />
+            </Group>
+            <SimpleGrid cols={{ base: 2, sm: 3, md: 4 }} spacing="sm" component="dl" m={0}>
+              {BUILTIN_INDICATORS.map((code) => (
+                <Paper key={code} withBorder p="sm" radius="md" data-figure={code}>
+                  <Text component="dt" size="sm" c="dimmed">
+                    {t(`kpi.indicators.${code}`)}
+                  </Text>
+                  <Text component="dd" m={0} fw={700} fz={26} className="kpi-figure-value">
+                    {formatNumber(view.figures[code], i18n.language)}
+                    <Text component="span" size="sm" fw={400} ml={4}>
+                      {t(`kpi.units.${code}`)}
+                    </Text>
+                  </Text>
+                </Paper>
+              ))}
+            </SimpleGrid>
+          </section>
+
+          <section aria-labelledby="kpi-progress">
+            <Title order={2} id="kpi-progress" mb="sm">
+              {t("kpi.dashboard.progressHeading")}
+            </Title>
+            {view.targetYear === null ? (
+              <Alert color="gray">{t("kpi.dashboard.targetsSpanYears")}</Alert>
+            ) : view.progress.length === 0 ? (
+              <Alert color="gray">
+                {t("kpi.dashboard.noTargets", { year: view.targetYear })}{" "}
+                <Anchor component={Link} to={`/dashboard/targets?year=${view.targetYear}`}>
+                  {t("kpi.dashboard.editTargets", { year: view.targetYear })}
+                </Anchor>
+              </Alert>
+            ) : (
+              <Stack gap="md">
+                <ProgressList progress={view.progress} />
+                <KpiTableView table={byId.get("progress")!} />
+              </Stack>
+            )}
+          </section>
+
+          <section aria-labelledby="kpi-breakdowns">
+            <Title order={2} id="kpi-breakdowns" mb="sm">
+              {t("kpi.dashboard.breakdownHeading")}
+            </Title>
+            <Stack gap="lg">
+              {BLOCKS.map((b) => (
+                <BreakdownBlock key={b.id} block={b} table={byId.get(b.id)!} period={view.period} />
+              ))}
+            </Stack>
+          </section>
+        </>
+      ) : null}
+    </Stack>
+  );
+}
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "kpi.dashboard.title");
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
