@@ -5,7 +5,9 @@ import {
   IconBuilding,
   IconBulb,
   IconBriefcase,
+  IconChartBar,
   IconChecklist,
+  IconReportAnalytics,
   IconFileImport,
   IconFlask,
   IconHome,
@@ -62,6 +64,9 @@ function navSections(user: ShellUser | null, orgs: ShellOrg[]) {
       { to: "/orgs", label: "common.nav.orgs", icon: <IconBuildingCommunity size={18} aria-hidden /> },
       // bulk import (app/routes/import.*); members may use /import for their own organizations too
       { to: "/import", label: "import.nav", icon: <IconFileImport size={18} aria-hidden /> },
+      // the bureau's figures and its printable report (app/routes/dashboard._index.tsx, reports.yearly.tsx)
+      { to: "/dashboard", label: "kpi.nav.dashboard", icon: <IconChartBar size={18} aria-hidden /> },
+      { to: "/reports/yearly", label: "kpi.nav.report", icon: <IconReportAnalytics size={18} aria-hidden /> },
     ];
     if (user.role === "admin") {
       manage.push({ to: "/admin/users", label: "common.nav.users", icon: <IconUsers size={18} aria-hidden /> });
