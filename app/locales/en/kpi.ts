@@ -149,7 +149,7 @@ export default {
     events: "{{events}} matchmaking events were held ({{kinds}}), attended by {{orgs}} organizations, {{institutions}} institutions and {{experts}} experts, with {{meetings}} meetings.",
     eventsNone: "No matchmaking event was held in this period.",
     eventKind: "{{kind}}: {{count}}",
-    outcomes: "{{intentEnterprises}} enterprises and {{intentInstitutions}} institutions reached {{intents}} cooperation intents and signed {{agreements}} agreements worth {{amount}} (10k CNY); {{projects}} cooperation projects started, {{onStage}} agreements were signed on stage.",
+    outcomes: "{{intentEnterprises}} enterprises and {{intentInstitutions}} institutions reached {{intents}} cooperation intents and signed {{agreements}} agreements worth {{amount}} (10k CNY); {{projects}} cooperation projects started; agreements signed on stage: {{onStage}}.",
     eventLine: "{{name}} ({{date}}): {{intents}} intents, {{agreements}} agreements, {{onStage}} signed on stage.",
     target: "{{label}}: target {{target}}{{unit}}, reached {{figure}}{{unit}} ({{percent}}).",
     targetNoFigure: "{{label}}: target {{target}}{{unit}} (not counted by the platform).",

@@ -146,7 +146,7 @@ export default {
     sectionTables: "附表",
     lead: "{{period}}，我们坚持以企业技术需求为出发点，立足精准对接，务求实效，产学研合作各项工作有序推进。",
     collect: "通过广泛发动、细致摸排、深入对接、认真筛选，共征集 {{enterprises}} 家企业有效技术需求 {{needs}} 项，收集 {{institutions}} 所高校院所科研成果 {{results}} 项，新入库专家 {{experts}} 人，为产学研活动开展夯实了基础。",
-    events: "全年组织各类校企对接活动 {{events}} 次，其中{{kinds}}；参会企业 {{orgs}} 家次、高校院所 {{institutions}} 家、专家 {{experts}} 人次，开展对接洽谈 {{meetings}} 场。",
+    events: "共组织各类校企对接活动 {{events}} 次，其中{{kinds}}；参会企业 {{orgs}} 家、高校院所 {{institutions}} 所、专家 {{experts}} 人，开展对接洽谈 {{meetings}} 场。",
     eventsNone: "本期间未举办校企对接活动。",
     eventKind: "{{kind}} {{count}} 次",
     outcomes: "{{intentEnterprises}} 家企业与 {{intentInstitutions}} 家高校院所达成合作意向 {{intents}} 项，签订合作协议 {{agreements}} 项，协议金额 {{amount}} 万元，建成合作项目 {{projects}} 个，其中 {{onStage}} 项在活动现场集中签约。",
