@@ -4,6 +4,7 @@ import type postgres from "postgres";
 import { enqueueSync } from "../../search/sync.server";
 import { sql as defaultSql } from "../client.server";
 import { IMPORT_KINDS, KIND_LABELS, KIND_TABLE, NON_CATALOG_FILES, type ImportKind, type KindTable } from "./columns.server";
+import { translateMergedRefs } from "./aliases.server";
 import { issue, type ImportIssue } from "./issues.server";
 import { IMPORT_LIMITS, readImportFile, type ImportFile, type ImportLimits } from "./read.server";
 import { validateTable, type Column, type ParsedRow, type RowValues, type Value } from "./validate.server";
@@ -607,6 +608,8 @@ async function stageKind(ctx: Ctx, kind: ImportKind, all: PlannedRow[]): Promise
   for (const r of all) if (r.kind === kind && r.action === "rejected") noteRejected(ctx, r);
   if (rows.length === 0) return [];
   ctx.onProgress?.({ phase: "check", kind, done: 0, total: rows.length });
+  // a merged duplicate's ref names its survivor (db/import/aliases.server.ts)
+  await translateMergedRefs(tx, kind, rows);
 
   // references
   const orgOf = kind === "organizations" ? new Map<PlannedRow, number>() : await resolveOrgs(ctx, rows);
