@@ -1,6 +1,7 @@
 import { sql } from "../../db/client.server";
 import { addMatchRefreshJob, cacheBuilt } from "../../search/match/cache.server";
 import type { AuthUser } from "~/utils/auth.server";
+import { TECH_FIELDS } from "~/utils/catalog";
 import { isStaff } from "~/utils/roles";
 import { audit, forbidden, type Actor } from "./audit.server";
 
@@ -178,5 +179,17 @@ export async function openInbox(user: Pick<AuthUser, "id">): Promise<Inbox> {
     orgs: orgIds.length,
     lastVisit,
     items: rows.map((r) => ({ ...r, is_new: lastVisit === null || r.first_seen_at > lastVisit })),
+  };
+}
+
+/** The overview's filters from a query string; unknown values are ignored (treated as "all"). */
+export function parseOverviewFilters(params: URLSearchParams): OverviewFilters {
+  const verdict = params.get("verdict");
+  const field = params.get("field");
+  const q = params.get("q");
+  return {
+    verdict: VERDICTS.find((v) => v === verdict) ?? null,
+    field: field && TECH_FIELDS.find((f) => f === field) ? field : null,
+    q: q && q.trim() ? q.trim().slice(0, 100) : null,
   };
 }
