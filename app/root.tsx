@@ -15,6 +15,7 @@ import { useEffect, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Shell } from "./components/app-shell";
 import { GeneralErrorBoundary } from "./components/error-boundary";
+import { inboxCount } from "./models/match-overview.server";
 import { listMyOrganizations } from "./models/org.server";
 import appCss from "./styles/app.css";
 import { getAuthHeaders, getUser } from "./utils/auth.server";
@@ -57,11 +58,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     getToast(request),
     getAuthHeaders(request),
   ]);
-  const orgs = user ? await listMyOrganizations(user.id) : [];
+  const [orgs, inbox] = user ? await Promise.all([listMyOrganizations(user.id), inboxCount(user)]) : [[], 0];
   return data(
     {
       user: user ? { id: user.id, name: user.name, email: user.email, role: user.role } : null,
       orgs,
+      // the nav badge: new strong match suggestions since the last inbox visit
+      inboxCount: inbox,
       locale,
       toast: toast.toast,
     },
@@ -158,11 +161,11 @@ function useSyncLanguage(locale: Locale) {
 }
 
 export default function App() {
-  const { user, orgs, locale, toast } = useLoaderData<typeof loader>();
+  const { user, orgs, inboxCount: inbox, locale, toast } = useLoaderData<typeof loader>();
   useSyncLanguage(locale);
   return (
     <Document locale={locale}>
-      <Shell user={user} orgs={orgs}>
+      <Shell user={user} orgs={orgs} inboxCount={inbox}>
         {toast ? <ShowToast key={toast.id} toast={toast} /> : null}
         <Outlet />
       </Shell>

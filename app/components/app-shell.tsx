@@ -1,7 +1,9 @@
-import { Anchor, AppShell, Burger, Button, Group, NavLink, ScrollArea, Text, UnstyledButton } from "@mantine/core";
+import { Anchor, AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Text, UnstyledButton } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { Form, Link, useLocation } from "@remix-run/react";
 import {
+  IconArrowsExchange,
+  IconBell,
   IconBuilding,
   IconBulb,
   IconBriefcase,
@@ -26,12 +28,12 @@ import { LanguageSwitch } from "./language-switch";
 export type ShellUser = { id: string; name: string; email: string; role: Role };
 export type ShellOrg = { id: number; name: string };
 
-type Item = { to: string; label: MessageKey | { text: string }; icon: ReactNode };
+type Item = { to: string; label: MessageKey | { text: string }; icon: ReactNode; badge?: number };
 
 // Links are shown only for pages that exist, except the public catalog (needs, results,
 // experts, search) whose pages arrive with the next issue. The organizer's 活动管理 (/events),
 // 对接意向 (/intents) and 数据看板 (/dashboard) are added here by the issues that build them.
-function navSections(user: ShellUser | null, orgs: ShellOrg[]) {
+function navSections(user: ShellUser | null, orgs: ShellOrg[], inboxCount: number) {
   const sections: { title: MessageKey; items: Item[] }[] = [
     {
       title: "common.nav.sectionPublic",
@@ -50,6 +52,8 @@ function navSections(user: ShellUser | null, orgs: ShellOrg[]) {
       items: [
         // every record of the member's organizations, drafts and sent-back ones included (app/routes/my.tsx)
         { to: "/my", label: "catalog.actions.workspace", icon: <IconBriefcase size={18} aria-hidden /> },
+        // new strong match suggestions since the last visit (app/routes/inbox.tsx)
+        { to: "/inbox", label: "match.nav.inbox", icon: <IconBell size={18} aria-hidden />, badge: inboxCount },
         ...orgs.map((o) => ({
           to: `/orgs/${o.id}`,
           label: { text: o.name },
@@ -64,6 +68,8 @@ function navSections(user: ShellUser | null, orgs: ShellOrg[]) {
       { to: "/orgs", label: "common.nav.orgs", icon: <IconBuildingCommunity size={18} aria-hidden /> },
       // bulk import (app/routes/import.*); members may use /import for their own organizations too
       { to: "/import", label: "import.nav", icon: <IconFileImport size={18} aria-hidden /> },
+      // open needs with and without good suggestions (app/routes/matching._index.tsx)
+      { to: "/matching", label: "match.nav.overview", icon: <IconArrowsExchange size={18} aria-hidden /> },
       // the bureau's figures and its printable report (app/routes/dashboard._index.tsx, reports.yearly.tsx)
       { to: "/dashboard", label: "kpi.nav.dashboard", icon: <IconChartBar size={18} aria-hidden /> },
       { to: "/reports/yearly", label: "kpi.nav.report", icon: <IconReportAnalytics size={18} aria-hidden /> },
@@ -80,7 +86,7 @@ function isActive(pathname: string, to: string) {
   return to === "/" ? pathname === "/" : pathname === to || pathname.startsWith(`${to}/`);
 }
 
-export function Shell({ user, orgs, children }: { user: ShellUser | null; orgs: ShellOrg[]; children: ReactNode }) {
+export function Shell({ user, orgs, inboxCount = 0, children }: { user: ShellUser | null; orgs: ShellOrg[]; inboxCount?: number; children: ReactNode }) {
   const { t } = useTranslation();
   const [opened, { toggle, close }] = useDisclosure(false);
   const location = useLocation();
@@ -156,7 +162,7 @@ export function Shell({ user, orgs, children }: { user: ShellUser | null; orgs: 
 
         <AppShell.Navbar id="main-nav" p="xs" aria-label={t("common.nav.label")}>
           <ScrollArea type="auto">
-            {navSections(user, orgs).map((section) => (
+            {navSections(user, orgs, inboxCount).map((section) => (
               <div key={section.title}>
                 <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="sm" pb={4}>
                   {t(section.title)}
@@ -170,6 +176,13 @@ export function Shell({ user, orgs, children }: { user: ShellUser | null; orgs: 
                       to={item.to}
                       label={typeof item.label === "string" ? t(item.label) : item.label.text}
                       leftSection={item.icon}
+                      rightSection={
+                        item.badge ? (
+                          <Badge size="sm" color="red" circle={item.badge < 10} aria-label={t("match.inbox.badge", { count: item.badge })}>
+                            {item.badge > 99 ? "99+" : item.badge}
+                          </Badge>
+                        ) : undefined
+                      }
                       active={active}
                       aria-current={active ? "page" : undefined}
                     />
