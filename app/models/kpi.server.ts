@@ -372,8 +372,10 @@ export async function saveTargets(actor: Actor | null, year: number, changes: Ta
       const [row] = await tx<TargetRow[]>`
         select id, year, indicator, label, unit, target::float8 as target, note, version, updated_at
         from kpi_target where year = ${year} and indicator = ${c.indicator} for update`;
-      if (row ? row.version !== c.version : c.version !== null) conflict("kpi.errors.stale");
       const builtin = isBuiltinIndicator(c.indicator);
+      // a new custom indicator whose row exists: a double submit or a second person, same label
+      if (row && c.version === null && !builtin) conflict("kpi.errors.exists");
+      if (row ? row.version !== c.version : c.version !== null) conflict("kpi.errors.stale");
       const label = builtin ? null : (c.label?.trim() ?? null) || null;
       const unit = builtin ? null : (c.unit?.trim() ?? null) || null;
       const before = row ? { target: row.target, label: row.label, unit: row.unit } : null;

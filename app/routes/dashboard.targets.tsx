@@ -101,9 +101,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     const problem = await modelProblem(error);
     if (!problem) throw error;
-    // a new custom indicator that already exists is a conflict on a row the form did not show
-    const message = problem.message === "kpi.errors.stale" && newLabel !== "" && changes.length === 1 ? "kpi.errors.exists" : problem.message;
-    return data({ errors: problem.field ? ({ [problem.field]: message } as Errors) : ({} as Errors), formError: toMessageKey(message), values }, { status: problem.status });
+    const field = problem.message === "kpi.errors.exists" ? "new.label" : problem.field;
+    return data({ errors: field ? ({ [field]: problem.message } as Errors) : ({} as Errors), formError: toMessageKey(problem.message), values }, { status: problem.status });
   }
 }
 
