@@ -4,6 +4,8 @@ import type { AuthUser } from "~/utils/auth.server";
 import { DECISIONS, DISMISS_REASONS, newIdempotencyKey } from "~/components/match/schema";
 import { isStaff } from "~/utils/roles";
 import { audit, forbidden, type Actor, type Tx } from "./audit.server";
+import { createIntent } from "./intent.server";
+import { createMeetingRequest, type PartyRef } from "./meeting-request.server";
 import { assertCanWrite, canRead, conflict, invalid, isListed, loadViewer, notFound, type Viewer } from "./catalog.server";
 import { isSearchOutage, matchesAs, MatchNotFoundError, type MatchSubject } from "./match.server";
 
@@ -266,6 +268,7 @@ export async function decideSuggestion(actor: Actor | null, input: DecideInput):
         resultId: pair.resultId,
         expertId: pair.expertId,
         summary: `匹配建议：${needRow.title} ↔ ${otherRow.title}${input.note?.trim() ? `\n${input.note.trim()}` : ""}`,
+        idempotencyKey: input.idempotencyKey,
       });
     }
     if (meetingRequestId !== null || intentId !== null) {
@@ -297,10 +300,9 @@ async function loadViewerTx(tx: Tx, actor: Actor): Promise<Viewer> {
   return { id: actor.id, role: actor.role, orgIds: rows.map((r) => r.org_id) };
 }
 
-// The events helper owns meeting requests (app/models/meeting-request.server.ts) and the
-// pipeline helper owns intents (app/models/intent.server.ts); neither existed when this was
-// written, so the two inserts below follow their tables' rules (0003/0004) inside this
-// transaction. When those models land, these two functions should call them instead.
+// Meeting requests belong to app/models/meeting-request.server.ts and intents to
+// app/models/intent.server.ts: both run inside this transaction (their `tx` parameter) and keep
+// their own rules, checks and audit rows.
 
 async function insertMeetingRequest(
   tx: Tx,
@@ -315,52 +317,61 @@ async function insertMeetingRequest(
     idempotencyKey: string;
   },
 ): Promise<number> {
-  const [row] = await tx<{ id: number }[]>`
-    insert into meeting_request (event_id, status, source, need_id, result_id, message, match_score, idempotency_key, requested_by)
-    values (null, 'pending', 'suggestion', ${v.needId}, ${v.resultId}, ${v.message}, ${v.score}, ${v.idempotencyKey}, ${actor.id})
-    on conflict (idempotency_key) do nothing
-    returning id`;
-  // The key was already used for another request (a replayed or forged form): refuse.
-  if (!row) conflict("match.errors.badKey");
-  const invitee = "orgId" in v.invitee ? { org_id: v.invitee.orgId, expert_id: null } : { org_id: null, expert_id: v.invitee.expertId };
-  await tx`
-    insert into meeting_request_party (request_id, org_id, expert_id, role, response, responded_by, responded_at)
-    values (${row.id}, ${v.requesterOrgId}, null, 'requester', 'accepted', ${actor.id}, now()),
-           (${row.id}, ${invitee.org_id}, ${invitee.expert_id}, 'invitee', 'pending', null, null)`;
-  await audit(tx, {
+  const invitee: PartyRef = "orgId" in v.invitee ? { kind: "org", id: v.invitee.orgId } : { kind: "expert", id: v.invitee.expertId };
+  // One open request between the same two sides covers every suggestion between them (the
+  // meeting model refuses a duplicate): accepting a second one points at that request.
+  const inviteeCol = invitee.kind === "org" ? sql`org_id` : sql`expert_id`;
+  const [open] = await tx<{ id: number }[]>`
+    select r.id from meeting_request r
+    where r.event_id is null and r.status in ('pending', 'accepted')
+      and exists (select 1 from meeting_request_party p where p.request_id = r.id and p.role = 'requester' and p.org_id = ${v.requesterOrgId})
+      and exists (select 1 from meeting_request_party p where p.request_id = r.id and p.role = 'invitee' and p.${inviteeCol} = ${invitee.id})
+      and (select count(*) from meeting_request_party p where p.request_id = r.id) = 2
+    order by r.id limit 1`;
+  if (open) return open.id;
+  const created = await createMeetingRequest(
     actor,
-    action: "meeting_request.create",
-    entity: "meeting_request",
-    entityId: row.id,
-    after: { source: "suggestion", need_id: v.needId, result_id: v.resultId, requester_org_id: v.requesterOrgId, invitee: invitee, match_score: v.score },
-  });
-  return row.id;
+    {
+      eventId: null,
+      requester: { kind: "org", id: v.requesterOrgId },
+      invitees: [invitee],
+      needId: v.needId,
+      resultId: v.resultId,
+      message: v.message,
+      matchScore: v.score,
+      source: "suggestion",
+      idempotencyKey: v.idempotencyKey,
+    },
+    tx,
+  );
+  return created.id;
 }
 
 async function insertDraftIntent(
   tx: Tx,
   actor: Actor,
-  v: { enterpriseOrgId: number; institutionOrgId: number; needId: number; resultId: number | null; expertId: number | null; summary: string },
+  v: { enterpriseOrgId: number; institutionOrgId: number; needId: number; resultId: number | null; expertId: number | null; summary: string; idempotencyKey: string },
 ): Promise<number> {
-  // A result's lead expert is who the enterprise will talk to.
+  // A result's lead expert is who the enterprise will talk to (when still at that institution).
   let expertId = v.expertId;
   if (expertId === null && v.resultId !== null) {
-    const [r] = await tx<{ lead_expert_id: number | null }[]>`select lead_expert_id from result where id = ${v.resultId}`;
+    const [r] = await tx<{ lead_expert_id: number | null }[]>`
+      select r.lead_expert_id from result r join expert x on x.id = r.lead_expert_id
+      where r.id = ${v.resultId} and x.org_id = ${v.institutionOrgId}`;
     expertId = r?.lead_expert_id ?? null;
   }
-  const [row] = await tx<{ id: number }[]>`
-    insert into intent (enterprise_org_id, institution_org_id, expert_id, need_id, result_id, summary, stage, created_by)
-    values (${v.enterpriseOrgId}, ${v.institutionOrgId}, ${expertId}, ${v.needId}, ${v.resultId}, ${v.summary.slice(0, 5000)}, 'intent', ${actor.id})
-    returning id`;
-  await tx`
-    insert into intent_stage_history (intent_id, from_stage, to_stage, changed_by, note)
-    values (${row.id}, null, 'intent', ${actor.id}, '来自匹配建议')`;
-  await audit(tx, {
+  const created = await createIntent(
     actor,
-    action: "intent.create",
-    entity: "intent",
-    entityId: row.id,
-    after: { source: "suggestion", enterprise_org_id: v.enterpriseOrgId, institution_org_id: v.institutionOrgId, need_id: v.needId, result_id: v.resultId, expert_id: expertId, stage: "intent" },
-  });
-  return row.id;
+    {
+      enterpriseOrgId: v.enterpriseOrgId,
+      institutionOrgId: v.institutionOrgId,
+      expertId,
+      needId: v.needId,
+      resultId: v.resultId,
+      summary: v.summary.slice(0, 5000),
+      idempotencyKey: v.idempotencyKey,
+    },
+    tx,
+  );
+  return created.id;
 }

@@ -55,8 +55,10 @@ beforeAll(async () => {
   cat = await smallCatalog();
   draftNeed = await need(cat.ballCo, { ref: "TM-DRAFT", title: "钢球外观检测（草稿）", status: "draft" });
   closedNeed = await need(cat.foamCo, { ref: "TM-CLOSED", title: "记忆绵回弹慢（已关闭）", status: "closed" });
+  // each spare result in its own university: one open meeting request per pair of sides
   for (let i = 1; i <= 8; i++) {
-    spare.push(await result(cat.uni, { ref: `TM-S${i}`, title: `聚氨酯泡沫配方改进${i}`, summary: "软段设计与发泡工艺。", price: 50 }));
+    const u = await org("university", `测试大学${i}`);
+    spare.push(await result(u, { ref: `TM-S${i}`, title: `聚氨酯泡沫配方改进${i}`, summary: "软段设计与发泡工艺。", price: 50 }));
   }
   await reindex();
   const mk = async (role: "member" | "organizer" | "admin", orgId?: number): Promise<Actor> => {
@@ -218,12 +220,24 @@ describe("accepting", () => {
   });
 
   it("two clicks at the same moment make one meeting request", async () => {
-    const target = await result(cat.uni, { ref: "TM-TWICE", title: "泡沫低温性能测试", summary: "测试。" });
+    const target = await result(await org("university", "测试工学院"), { ref: "TM-TWICE", title: "泡沫低温性能测试", summary: "测试。" });
     const k = await key();
     const both = await Promise.all([0, 1].map(async () => decideSuggestion(owner, await input({ otherId: target, decision: "meeting", reason: null, idempotencyKey: k }))));
     expect(both.map((d) => d.repeated).sort()).toEqual([false, true]);
     const rows = await sql`select id from meeting_request where result_id = ${target}`;
     expect(rows).toHaveLength(1);
+  });
+
+  it("a second suggestion between the same two sides points at the open request instead of a duplicate", async () => {
+    const sibling = await result(cat.uni, { ref: "TM-SIB", title: "记忆绵温敏性测试", summary: "测试。" });
+    const done = await decideSuggestion(owner, await input({ otherId: sibling, decision: "meeting", reason: null }));
+    const [first] = await sql<{ meeting_request_id: number }[]>`
+      select meeting_request_id from match_feedback where need_id = ${cat.foamNeed} and result_id = ${cat.foamResult} and org_id = ${cat.foamCo}`;
+    expect(done.meetingRequestId).toBe(first.meeting_request_id);
+    const open = await sql`
+      select r.id from meeting_request r join meeting_request_party p on p.request_id = r.id and p.role = 'invitee'
+      where r.status = 'pending' and p.org_id = ${cat.uni}`;
+    expect(open).toHaveLength(1);
   });
 
   it("as a draft cooperation intent with its creation row in the stage history", async () => {
