@@ -9,6 +9,9 @@
  *   ref           string   the external ref as imported, else String(id)
  *   title         string   need/result title, the expert's name, the organization's name
  *   title_seg     string   jieba tokens of title (see *_seg below)
+ *   pinyin        string   toneless pinyin of the Chinese words of the short texts (title,
+ *                          keywords or areas, organization name; names whole), for queries
+ *                          typed in pinyin (search/pinyin.server.ts)
  *   org_id        number   the owning organization (an organization document: its own id)
  *   org_name      string   org_kind: enterprise | university | institute | government | agency
  *   town, city    string | null   the organization's 镇区 and city
@@ -47,6 +50,7 @@ import type postgres from "postgres";
 import { sql } from "../db/client.server";
 import type { SearchEntity } from "./indexes";
 import { segment, segmentList } from "./jieba.server";
+import { pinyinTokens } from "./pinyin.server";
 
 type Db = postgres.Sql<{ bigint: number }> | postgres.TransactionSql<{ bigint: number }> | postgres.ReservedSql<{ bigint: number }>;
 
@@ -59,6 +63,7 @@ export type BaseDocument = {
   ref: string;
   title: string;
   title_seg: string;
+  pinyin: string;
   org_id: number;
   org_name: string;
   org_kind: string;
@@ -215,6 +220,7 @@ function base<T extends SearchEntity>(type: T, r: Common) {
 export function needDocument(r: NeedRow): NeedDocument {
   return {
     ...base("need", r),
+    pinyin: pinyinTokens([r.title, ...r.keywords, r.org_name]),
     description: r.description,
     description_seg: segment(r.description),
     field: r.field,
@@ -229,6 +235,7 @@ export function needDocument(r: NeedRow): NeedDocument {
 export function resultDocument(r: ResultRow): ResultDocument {
   return {
     ...base("result", r),
+    pinyin: pinyinTokens([r.title, ...r.keywords, r.org_name], [r.lead_name]),
     summary: r.summary,
     summary_seg: segment(r.summary),
     field: r.field,
@@ -246,6 +253,7 @@ export function resultDocument(r: ResultRow): ResultDocument {
 export function expertDocument(r: ExpertRow): ExpertDocument {
   return {
     ...base("expert", r),
+    pinyin: pinyinTokens([...r.areas, r.org_name], [r.title]),
     job_title: r.job_title,
     areas: r.areas,
     areas_seg: segmentList(r.areas),
@@ -259,6 +267,7 @@ export function expertDocument(r: ExpertRow): ExpertDocument {
 export function organizationDocument(r: OrganizationRow): OrganizationDocument {
   return {
     ...base("organization", r),
+    pinyin: pinyinTokens([r.title, r.short_name], [r.short_name]),
     kind: r.kind,
     short_name: r.short_name,
     industry: r.industry,

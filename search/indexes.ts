@@ -8,7 +8,8 @@ import type { Settings } from "meilisearch";
  * then rebuilds every index with a swap (search/reindex.server.ts), because
  * search_index_meta.documents_version no longer matches.
  */
-export const SEARCH_SCHEMA_VERSION = 1;
+// 2: documents gained `pinyin` (docs/decisions/015-pinyin-search.md)
+export const SEARCH_SCHEMA_VERSION = 2;
 
 export const TECH_FIELDS = [
   "电子信息",
@@ -64,7 +65,7 @@ const common: Settings = {
  */
 const VISIBILITY_FIELDS = ["audience", "status", "visibility", "org_id"];
 
-/** Shown in hits: everything but the *_seg token fields, which exist only to be matched. */
+/** Shown in hits: everything but the *_seg and pinyin token fields, which exist only to be matched. */
 const COMMON_DISPLAYED = [
   "id", "type", "ref", "title", "org_id", "org_name", "org_kind", "town", "city",
   "status", "visibility", "audience", "year", "created_ts", "published_ts", "updated_ts",
@@ -83,7 +84,7 @@ export const INDEXES: IndexDefinition[] = [
       ...common,
       // *_seg fields hold jieba cut-for-search tokens so 电池 finds 锂电池 (STACK.md gotcha 4).
       searchableAttributes: [
-        "title", "title_seg", "keywords", "keywords_seg", "description", "description_seg", "org_name", "field",
+        "title", "title_seg", "keywords", "keywords_seg", "description", "description_seg", "org_name", "field", "pinyin",
       ],
       filterableAttributes: [...VISIBILITY_FIELDS, "field", "cooperation", "org_name", "town", "city", "year", "budget_wan"],
       sortableAttributes: ["published_ts", "created_ts", "budget_wan"],
@@ -96,7 +97,7 @@ export const INDEXES: IndexDefinition[] = [
     settings: {
       ...common,
       searchableAttributes: [
-        "title", "title_seg", "keywords", "keywords_seg", "summary", "summary_seg", "lead_name", "org_name", "field",
+        "title", "title_seg", "keywords", "keywords_seg", "summary", "summary_seg", "lead_name", "org_name", "field", "pinyin",
       ],
       filterableAttributes: [
         ...VISIBILITY_FIELDS, "field", "maturity", "cooperation", "org_name", "town", "city", "year", "price_wan", "lead_expert_id",
@@ -113,7 +114,7 @@ export const INDEXES: IndexDefinition[] = [
     settings: {
       ...common,
       // title = the expert's name; job_title = 职称 (教授, 研究员 …)
-      searchableAttributes: ["title", "areas", "areas_seg", "job_title", "bio", "bio_seg", "org_name", "field"],
+      searchableAttributes: ["title", "areas", "areas_seg", "job_title", "bio", "bio_seg", "org_name", "field", "pinyin"],
       filterableAttributes: [...VISIBILITY_FIELDS, "field", "honors", "job_title", "org_name", "town", "city", "year"],
       sortableAttributes: ["published_ts", "created_ts"],
       displayedAttributes: [...COMMON_DISPLAYED, "job_title", "areas", "honors", "field", "bio"],
@@ -125,7 +126,7 @@ export const INDEXES: IndexDefinition[] = [
     settings: {
       ...common,
       // title = the organization's name
-      searchableAttributes: ["title", "short_name", "title_seg", "industry", "description", "description_seg"],
+      searchableAttributes: ["title", "short_name", "title_seg", "industry", "description", "description_seg", "pinyin"],
       filterableAttributes: [...VISIBILITY_FIELDS, "kind", "town", "city", "industry"],
       sortableAttributes: ["created_ts"],
       displayedAttributes: [...COMMON_DISPLAYED, "kind", "short_name", "industry", "description"],

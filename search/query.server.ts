@@ -29,6 +29,8 @@ import {
   type SearchSort,
   type SearchType,
 } from "../app/utils/search-params";
+import { indexDefinition } from "./indexes";
+import { hasPinyin } from "./pinyin.server";
 import { highlightField, highlighterFor, MARK_CLOSE, MARK_OPEN, type Highlighter } from "./query-text.server";
 
 // The vocabulary (types, sorts, facets), URL parsing and the answer's shape are shared with the
@@ -112,6 +114,17 @@ type QueryRole = { role: "main" } | { role: "count"; type: SearchType } | { role
  * The one multi-search request behind a search page, and what each of its queries is for.
  * Exported so that bench:search sends Meilisearch exactly these bodies.
  */
+// The searchable attributes of a type without `pinyin`: the pinyin field is searched only when the
+// query has a word typed in pinyin (docs/decisions/015-pinyin-search.md), so that the last word's
+// prefix search (AI, LED) does not drag in every record whose pinyin starts with those letters.
+const WITHOUT_PINYIN = Object.fromEntries(
+  SEARCH_TYPES.map((t) => [t, (indexDefinition(TYPE_ENTITY[t]).settings.searchableAttributes ?? []).filter((a) => a !== "pinyin")]),
+) as Record<SearchType, string[]>;
+
+function searchOn(type: SearchType, q: string): Pick<MultiSearchQuery, "attributesToSearchOn"> {
+  return q && !hasPinyin(q) ? { attributesToSearchOn: WITHOUT_PINYIN[type] } : {};
+}
+
 export function buildSearchRequest(input: SearchInput, viewer: SearchViewer): { queries: MultiSearchQuery[]; roles: QueryRole[] } {
   const { type, q, filters } = input;
   const queries: MultiSearchQuery[] = [];
@@ -124,6 +137,7 @@ export function buildSearchRequest(input: SearchInput, viewer: SearchViewer): { 
   queries.push({
     indexUid: indexUid(type),
     q,
+    ...searchOn(type, q),
     ...(filter.length ? { filter } : {}),
     ...(sort ? { sort } : {}),
     page: input.page,
@@ -139,7 +153,7 @@ export function buildSearchRequest(input: SearchInput, viewer: SearchViewer): { 
   // The tabs' counts: the query alone (filters belong to one type).
   for (const t of SEARCH_TYPES) {
     if (t === type && !hasFilters(filters)) continue;
-    queries.push({ indexUid: indexUid(t), q, ...(visibility ? { filter: [visibility] } : {}), page: 1, hitsPerPage: 0 });
+    queries.push({ indexUid: indexUid(t), q, ...searchOn(t, q), ...(visibility ? { filter: [visibility] } : {}), page: 1, hitsPerPage: 0 });
     roles.push({ role: "count", type: t });
   }
 
@@ -148,7 +162,7 @@ export function buildSearchRequest(input: SearchInput, viewer: SearchViewer): { 
   if (input.facets) {
     for (const facet of selectedFacets) {
       const f = buildFilter(viewer, type, filters, facet);
-      queries.push({ indexUid: indexUid(type), q, ...(f.length ? { filter: f } : {}), page: 1, hitsPerPage: 0, facets: [FACET_ATTRIBUTE[facet]] });
+      queries.push({ indexUid: indexUid(type), q, ...searchOn(type, q), ...(f.length ? { filter: f } : {}), page: 1, hitsPerPage: 0, facets: [FACET_ATTRIBUTE[facet]] });
       roles.push({ role: "facet", facet });
     }
   }

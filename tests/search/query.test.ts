@@ -90,6 +90,31 @@ describe("what a query finds", () => {
     expect(refs(plc.hits)).toContain("N132");
   });
 
+  it("pinyin: a word, its prefix, a name, and pinyin mixed with Chinese", async () => {
+    // 锂电池 typed without an IME; "lidian" is a prefix of lidianchi (the last word is a prefix)
+    expect(refs((await search("q=lidianchi&type=results&perPage=100")).hits)).toContain("R0052");
+    expect(refs((await search("q=lidian&type=results&perPage=100")).hits)).toContain("R0052");
+    // an expert's name heard on the phone: 钱立衡
+    const name = await search("q=qianliheng&type=experts");
+    expect(refs(name.hits)[0]).toBe("X001");
+    // Chinese and pinyin in one query, any case
+    const mixed = await search("q=锂电池 JIANCE&type=results&perPage=100");
+    expect(refs(mixed.hits)).toContain("R0052");
+    // a Chinese match ranks above a pinyin-only one: the field is the last searchable one
+    const chinese = await search("q=检测&type=results&perPage=5");
+    expect(chinese.hits.every((h) => `${h.title}${textOf(h.highlights.text)}${h.keywords?.join("")}`.includes("检测"))).toBe(true);
+    // a query with no pinyin word leaves the pinyin field alone: "an" (one syllable, and the last
+    // word's prefix) does not bring in the 安全/安装 records whose pinyin starts with "an"
+    expect((await search("q=anquan&type=results")).total).toBeGreaterThan(0);
+    const an = await search("q=an&type=results&perPage=100");
+    const texts = await sql<{ text: string }[]>`
+      select concat_ws(' ', r.title, r.summary, array_to_string(r.keywords, ' '), r.ip, o.name, e.name) as text
+      from result r join organization o on o.id = r.org_id left join expert e on e.id = r.lead_expert_id
+      where r.id = any(${an.hits.map((h) => h.id)})`;
+    expect(texts).toHaveLength(an.hits.length);
+    for (const { text } of texts) expect(text).toMatch(/an/i);
+  });
+
   it("counts per type are the query's totals in each index", async () => {
     const r = await search("q=电池&type=needs");
     const [results, experts] = await Promise.all([search("q=电池&type=results"), search("q=电池&type=experts")]);
