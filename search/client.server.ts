@@ -17,7 +17,15 @@ export function getMeili(): Meilisearch {
   if (globalThis.__qiaoMeili?.key !== key) {
     globalThis.__qiaoMeili = {
       key,
-      client: new Meilisearch({ host, apiKey, timeout: Number(process.env.QIAO_MEILI_TIMEOUT_MS ?? 5000) }),
+      client: new Meilisearch({
+        host,
+        apiKey,
+        timeout: Number(process.env.QIAO_MEILI_TIMEOUT_MS ?? 5000),
+        // Uncompressed answers on every call, not only searches: on the loopback a gzipped answer
+        // of a few KB arrives ≈ 40 ms late (Nagle against delayed ACK; docs/benchmarks.md), which
+        // the sync worker would otherwise pay on every task it waits for.
+        requestInit: { headers: { "Accept-Encoding": "identity" } },
+      }),
     };
   }
   return globalThis.__qiaoMeili.client;
