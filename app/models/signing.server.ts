@@ -45,7 +45,7 @@ export async function findEvent(ref: string | undefined): Promise<SigningEvent |
  * the event's organizers (event_organizer), or when the event names none (the demo's and older
  * events). Members never (403): the list is the bureau's running order.
  */
-export async function canManageSigning(db: Tx | typeof sql, actor: Actor | null, eventId: number): Promise<boolean> {
+export async function canManageSigning(actor: Actor | null, eventId: number, db: Tx | typeof sql = sql): Promise<boolean> {
   if (!actor || !isStaff(actor)) return false;
   if (actor.role === "admin") return true;
   const [row] = await db<{ listed: boolean; any: boolean }[]>`
@@ -63,7 +63,7 @@ async function assertManager(tx: Tx, actor: Actor | null, eventId: number) {
   if (!actor) forbidden();
   const [e] = await tx<{ status: string }[]>`select status from event where id = ${eventId} for update`;
   if (!e) notFound();
-  if (!(await canManageSigning(tx, actor, eventId))) forbidden();
+  if (!(await canManageSigning(actor, eventId, tx))) forbidden();
   if (e.status === "cancelled") conflict("pipeline.errors.eventCancelled");
 }
 

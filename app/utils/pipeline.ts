@@ -48,6 +48,16 @@ export function moveProblem(from: Stage, to: Stage): MoveProblem | null {
   return PATH.indexOf(to) < PATH.indexOf(from) ? "pipeline.errors.backwards" : "pipeline.errors.skip";
 }
 
+/** Badge colours of the stages (lists, detail page). */
+export const STAGE_COLORS: Record<Stage, string> = {
+  intent: "gray",
+  negotiating: "blue",
+  signed: "teal",
+  in_progress: "indigo",
+  completed: "green",
+  dropped: "red",
+};
+
 export const AGREEMENT_KINDS = ["技术转让", "技术许可", "合作开发", "委托开发", "技术服务", "共建研发平台"] as const;
 export type AgreementKind = (typeof AGREEMENT_KINDS)[number];
 export function isAgreementKind(value: unknown): value is AgreementKind {

@@ -49,6 +49,8 @@ export default {
     institutionSignatory: "Institution signatory",
     project: "Project",
     none: "(none)",
+    yes: "Yes",
+    no: "No",
     any: "All",
   },
   intents: {

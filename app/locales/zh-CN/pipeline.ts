@@ -51,6 +51,8 @@ export default {
     institutionSignatory: "高校院所签约人",
     project: "合作项目",
     none: "（无）",
+    yes: "是",
+    no: "否",
     any: "全部",
   },
   intents: {
