@@ -10,8 +10,10 @@ import {
   IconChartBar,
   IconChecklist,
   IconReportAnalytics,
+  IconFileCertificate,
   IconFileImport,
   IconFlask,
+  IconHeartHandshake,
   IconHome,
   IconSchool,
   IconSearch,
@@ -54,6 +56,8 @@ function navSections(user: ShellUser | null, orgs: ShellOrg[], inboxCount: numbe
         { to: "/my", label: "catalog.actions.workspace", icon: <IconBriefcase size={18} aria-hidden /> },
         // new strong match suggestions since the last visit (app/routes/inbox.tsx)
         { to: "/inbox", label: "match.nav.inbox", icon: <IconBell size={18} aria-hidden />, badge: inboxCount },
+        // the organization's cooperation intents and agreements (app/routes/intents.*, agreements.*); staff find them under 管理
+        ...(user.role === "member" ? pipelineItems() : []),
         ...orgs.map((o) => ({
           to: `/orgs/${o.id}`,
           label: { text: o.name },
@@ -70,6 +74,7 @@ function navSections(user: ShellUser | null, orgs: ShellOrg[], inboxCount: numbe
       { to: "/import", label: "import.nav", icon: <IconFileImport size={18} aria-hidden /> },
       // open needs with and without good suggestions (app/routes/matching._index.tsx)
       { to: "/matching", label: "match.nav.overview", icon: <IconArrowsExchange size={18} aria-hidden /> },
+      ...pipelineItems(),
       // the bureau's figures and its printable report (app/routes/dashboard._index.tsx, reports.yearly.tsx)
       { to: "/dashboard", label: "kpi.nav.dashboard", icon: <IconChartBar size={18} aria-hidden /> },
       { to: "/reports/yearly", label: "kpi.nav.report", icon: <IconReportAnalytics size={18} aria-hidden /> },
@@ -80,6 +85,14 @@ function navSections(user: ShellUser | null, orgs: ShellOrg[], inboxCount: numbe
     sections.push({ title: "common.nav.sectionManage", items: manage });
   }
   return sections;
+}
+
+/** 合作意向 and, under it, 合作协议 (the collaboration pipeline). */
+function pipelineItems(): Item[] {
+  return [
+    { to: "/intents", label: "pipeline.nav.intents", icon: <IconHeartHandshake size={18} aria-hidden /> },
+    { to: "/agreements", label: "pipeline.nav.agreements", icon: <IconFileCertificate size={18} aria-hidden /> },
+  ];
 }
 
 function isActive(pathname: string, to: string) {
