@@ -2,6 +2,7 @@ import { Anchor, AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Te
 import { useDisclosure } from "@mantine/hooks";
 import { Form, Link, useLocation } from "@remix-run/react";
 import {
+  IconArrowMerge,
   IconArrowsExchange,
   IconBell,
   IconBuilding,
@@ -20,6 +21,11 @@ import {
   IconUserCircle,
   IconUsers,
   IconBuildingCommunity,
+  IconBuildingCog,
+  IconDatabaseSearch,
+  IconDownload,
+  IconHistory,
+  IconListCheck,
 } from "@tabler/icons-react";
 import { useEffect, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -78,9 +84,17 @@ function navSections(user: ShellUser | null, orgs: ShellOrg[], inboxCount: numbe
       // the bureau's figures and its printable report (app/routes/dashboard._index.tsx, reports.yearly.tsx)
       { to: "/dashboard", label: "kpi.nav.dashboard", icon: <IconChartBar size={18} aria-hidden /> },
       { to: "/reports/yearly", label: "kpi.nav.report", icon: <IconReportAnalytics size={18} aria-hidden /> },
+      // need-quality triage, every export, organization upkeep (app/routes/review_.quality.tsx, exports.*, admin.orgs.tsx)
+      { to: "/review/quality", label: "admin.nav.quality", icon: <IconListCheck size={18} aria-hidden /> },
+      { to: "/exports", label: "admin.nav.exports", icon: <IconDownload size={18} aria-hidden /> },
+      { to: "/admin/orgs", label: "admin.nav.orgs", icon: <IconBuildingCog size={18} aria-hidden /> },
     ];
     if (user.role === "admin") {
       manage.push({ to: "/admin/users", label: "common.nav.users", icon: <IconUsers size={18} aria-hidden /> });
+      // merging duplicates, the audit log and the search index status (app/routes/admin.*)
+      manage.push({ to: "/admin/merge", label: "admin.nav.merge", icon: <IconArrowMerge size={18} aria-hidden /> });
+      manage.push({ to: "/admin/audit", label: "admin.nav.audit", icon: <IconHistory size={18} aria-hidden /> });
+      manage.push({ to: "/admin/search", label: "admin.nav.search", icon: <IconDatabaseSearch size={18} aria-hidden /> });
     }
     sections.push({ title: "common.nav.sectionManage", items: manage });
   }
