@@ -241,7 +241,7 @@ export async function moveSigning(actor: Actor | null, input: { eventId: number;
     if (!neighbour) return { id: row.id, position: row.position, moved: false };
     // unique (event_id, position) is deferred: the swap is checked at commit
     await tx`
-      update event_signing set position = case id when ${row.id} then ${neighbour.position} else ${row.position} end,
+      update event_signing set position = case id when ${row.id} then ${neighbour.position}::int else ${row.position}::int end,
         version = version + 1
       where id in (${row.id}, ${neighbour.id})`;
     await audit(tx, {
