@@ -1,5 +1,5 @@
 import chartsCss from "@mantine/charts/styles.css";
-import { Alert, Anchor, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Alert, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -87,12 +87,7 @@ export default function DashboardRoute() {
             {view.targetYear === null ? (
               <Alert color="gray">{t("kpi.dashboard.targetsSpanYears")}</Alert>
             ) : view.progress.length === 0 ? (
-              <Alert color="gray">
-                {t("kpi.dashboard.noTargets", { year: view.targetYear })}{" "}
-                <Anchor component={Link} to={`/dashboard/targets?year=${view.targetYear}`}>
-                  {t("kpi.dashboard.editTargets", { year: view.targetYear })}
-                </Anchor>
-              </Alert>
+              <Alert color="gray">{t("kpi.dashboard.noTargets", { year: view.targetYear })}</Alert>
             ) : (
               <Stack gap="md">
                 <ProgressList progress={view.progress} />

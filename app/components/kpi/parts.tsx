@@ -24,7 +24,7 @@ export function KpiTableView({ table, caption, id, maxRows }: { table: KpiTable;
   const rows = maxRows ? table.rows.slice(0, maxRows) : table.rows;
   return (
     <Table.ScrollContainer minWidth={400} type="native">
-      <Table id={id} striped withTableBorder withColumnBorders className="kpi-table" data-table={table.id}>
+      <Table id={id} striped withTableBorder withColumnBorders captionSide="top" className="kpi-table" data-table={table.id}>
         <Table.Caption>{caption ?? t(table.title)}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
@@ -61,6 +61,12 @@ export function KpiTableView({ table, caption, id, maxRows }: { table: KpiTable;
       </Table>
     </Table.ScrollContainer>
   );
+}
+
+/** Long Chinese event and institution names are cut on the axis; the table has them whole. */
+function shortLabel(v: unknown) {
+  const s = String(v ?? "");
+  return s.length > 13 ? `${s.slice(0, 12)}…` : s;
 }
 
 type Series = { name: string; label: MessageKey; color: string };
@@ -109,7 +115,7 @@ export function KpiChart({
           {...common}
           orientation={vertical ? "vertical" : "horizontal"}
           barProps={{ isAnimationActive: false }}
-          yAxisProps={vertical ? { width: 150 } : undefined}
+          yAxisProps={vertical ? { width: 170, tickFormatter: shortLabel } : undefined}
         />
       )}
     </Box>
