@@ -50,6 +50,10 @@ export default function ReviewRoute() {
       <Stack gap={4}>
         <Title order={1}>{t("catalog.review.title")}</Title>
         <Text c="dimmed">{t("catalog.review.intro")}</Text>
+        {/* the second tab: needs that lack what reviewers ask for (app/routes/review_.quality.tsx) */}
+        <Anchor component={Link} to="/review/quality" size="sm">
+          {t("admin.quality.tab")} →
+        </Anchor>
       </Stack>
       {items.length === 0 ? (
         <Alert color="teal">{t("catalog.review.empty")}</Alert>
