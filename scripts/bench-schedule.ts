@@ -13,6 +13,7 @@
  *
  *   npm run bench:schedule
  *   npm run bench:schedule -- --seed 7 --runs 5 --no-db
+ *   npm run bench:schedule -- --tables 200 --groups 0.2 --no-db   (people, not tables, bind)
  */
 import { randomBytes } from "node:crypto";
 import os from "node:os";
@@ -27,6 +28,9 @@ const { values } = parseArgs({
   options: {
     seed: { type: "string", default: "1" },
     runs: { type: "string", default: "3" },
+    tables: { type: "string", default: "80" },
+    requests: { type: "string", default: "2000" },
+    groups: { type: "string", default: "0.1" },
     "no-db": { type: "boolean", default: false },
   },
   strict: true,
@@ -36,7 +40,7 @@ const seed = Number(values.seed);
 const runs = Math.max(1, Number(values.runs));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const input = talentFair({ seed });
+const input = talentFair({ seed, tables: Number(values.tables), requests: Number(values.requests), groupShare: Number(values.groups) });
 const groups = input.requests.filter((r) => r.parties.length > 2).length;
 log(`• talent fair (seed ${seed}): ${input.participants.length} participants, ${input.requests.length} requests (${groups} groups), ${input.slots.length} slots, ${input.tables.length} tables`);
 
