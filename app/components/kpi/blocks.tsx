@@ -23,7 +23,7 @@ export function ExportLinks({ table, period }: { table: TableId; period: Period 
   );
 }
 
-export type Block = { id: TableId; category: string; series: { name: string; label: MessageKey; color: string }[]; vertical?: boolean; type?: "line" };
+export type Block = { id: TableId; category: string; series: { name: string; label: MessageKey; color: string }[]; vertical?: boolean; type?: "line"; rank?: boolean };
 
 export const BLOCKS: Block[] = [
   {
@@ -70,6 +70,7 @@ export const BLOCKS: Block[] = [
     id: "events",
     category: "name",
     vertical: true,
+    rank: true,
     series: [
       { name: "intents", label: "kpi.columns.intents", color: "orange.6" },
       { name: "agreements", label: "kpi.columns.agreements", color: "red.7" },
@@ -81,7 +82,7 @@ export function BreakdownBlock({ block, table, period, headingOrder = 3, exports
   const { t } = useTranslation();
   return (
     <ChartBlock title={t(table.title)} headingOrder={headingOrder} actions={exports ? <ExportLinks table={block.id} period={period} /> : undefined}>
-      <KpiChart table={table} categoryKey={block.category} series={block.series} vertical={block.vertical} type={block.type} />
+      <KpiChart table={table} categoryKey={block.category} series={block.series} vertical={block.vertical} type={block.type} rank={block.rank} />
       <KpiTableView table={table} />
     </ChartBlock>
   );

@@ -66,7 +66,7 @@ export function KpiTableView({ table, caption, id, maxRows }: { table: KpiTable;
 /** Long Chinese event and institution names are cut on the axis; the table has them whole. */
 function shortLabel(v: unknown) {
   const s = String(v ?? "");
-  return s.length > 13 ? `${s.slice(0, 12)}…` : s;
+  return s.length > 11 ? `${s.slice(0, 10)}…` : s;
 }
 
 type Series = { name: string; label: MessageKey; color: string };
@@ -83,6 +83,7 @@ export function KpiChart({
   vertical = false,
   maxRows = 12,
   height = 280,
+  rank = false,
 }: {
   table: KpiTable;
   categoryKey: string;
@@ -91,10 +92,14 @@ export function KpiChart({
   vertical?: boolean;
   maxRows?: number;
   height?: number;
+  /** chart the rows with the largest values (summed over the series) rather than the first ones */
+  rank?: boolean;
 }) {
   const { t, i18n } = useTranslation();
   const hydrated = useHydrated();
-  const data = table.rows.slice(0, maxRows).map((r) => ({ ...r, [categoryKey]: String(r[categoryKey] ?? "") }));
+  const total = (r: (typeof table.rows)[number]) => series.reduce((sum, s) => sum + (Number(r[s.name]) || 0), 0);
+  const rows = rank ? [...table.rows].sort((a, b) => total(b) - total(a)) : table.rows;
+  const data = rows.slice(0, maxRows).map((r) => ({ ...r, [categoryKey]: String(r[categoryKey] ?? "") }));
   const chartSeries = series.map((s) => ({ name: s.name, label: t(s.label), color: s.color }));
   const h = vertical ? Math.max(height, 40 + data.length * 34) : height;
   const common = {
