@@ -135,7 +135,7 @@ export default function AgreementsRoute() {
                       {a.title}
                     </Anchor>
                     {a.signedOnStage ? (
-                      <Badge ml="xs" size="sm" variant="light" color="grape">
+                      <Badge ml="xs" size="sm" variant="filled" color="grape.9">
                         {t("pipeline.agreements.onStage")}
                       </Badge>
                     ) : null}
@@ -161,7 +161,11 @@ export default function AgreementsRoute() {
         <Text c="dimmed">{t("pipeline.agreements.none")}</Text>
       )}
       {pages > 1 ? (
-        <Pagination total={pages} value={page} onChange={(p) => navigate(`/agreements?${new URLSearchParams([...query, ["page", String(p)]])}`)} />
+        <Pagination
+          total={pages}
+          value={page}
+          getControlProps={(control) => ({ "aria-label": t(`pipeline.fields.${control}Page`) })}
+          onChange={(p) => navigate(`/agreements?${new URLSearchParams([...query, ["page", String(p)]])}`)} />
       ) : null}
     </Stack>
   );

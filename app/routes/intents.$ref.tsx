@@ -132,7 +132,7 @@ export default function IntentRoute() {
         </Anchor>
         <Group gap="sm" align="center">
           <Title order={1}>{title}</Title>
-          <Badge size="lg" color={STAGE_COLORS[intent.stage]} variant="light">
+          <Badge size="lg" color={STAGE_COLORS[intent.stage]} variant="filled">
             {t(`pipeline.stages.${intent.stage}`)}
           </Badge>
         </Group>
@@ -217,7 +217,7 @@ export default function IntentRoute() {
                     <Table.Td>
                       {a.title}
                       {a.signedOnStage ? (
-                        <Badge ml="xs" size="sm" variant="light" color="grape">
+                        <Badge ml="xs" size="sm" variant="filled" color="grape.9">
                           {t("pipeline.agreements.onStage")}
                         </Badge>
                       ) : null}

@@ -163,7 +163,7 @@ export default function IntentsRoute() {
                     <Text size="sm">{r.event?.name ?? "—"}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={STAGE_COLORS[r.stage]} variant="light">
+                    <Badge color={STAGE_COLORS[r.stage]} variant="filled">
                       {t(`pipeline.stages.${r.stage}`)}
                     </Badge>
                   </Table.Td>
@@ -185,6 +185,7 @@ export default function IntentsRoute() {
         <Pagination
           total={pages}
           value={page}
+          getControlProps={(control) => ({ "aria-label": t(`pipeline.fields.${control}Page`) })}
           onChange={(p) => navigate(`/intents?${new URLSearchParams([...query, ["page", String(p)]])}`)}
         />
       ) : null}

@@ -48,14 +48,14 @@ export function moveProblem(from: Stage, to: Stage): MoveProblem | null {
   return PATH.indexOf(to) < PATH.indexOf(from) ? "pipeline.errors.backwards" : "pipeline.errors.skip";
 }
 
-/** Badge colours of the stages (lists, detail page). */
+/** Badge colours of the stages (filled badges; shades dark enough for white text at WCAG AA). */
 export const STAGE_COLORS: Record<Stage, string> = {
-  intent: "gray",
-  negotiating: "blue",
-  signed: "teal",
-  in_progress: "indigo",
-  completed: "green",
-  dropped: "red",
+  intent: "gray.7",
+  negotiating: "blue.8",
+  signed: "teal.9",
+  in_progress: "indigo.8",
+  completed: "green.9",
+  dropped: "red.8",
 };
 
 export const AGREEMENT_KINDS = ["技术转让", "技术许可", "合作开发", "委托开发", "技术服务", "共建研发平台"] as const;

@@ -51,6 +51,10 @@ export default {
     none: "(none)",
     yes: "Yes",
     no: "No",
+    previousPage: "Previous page",
+    nextPage: "Next page",
+    firstPage: "First page",
+    lastPage: "Last page",
     any: "All",
   },
   intents: {

@@ -53,6 +53,10 @@ export default {
     none: "（无）",
     yes: "是",
     no: "否",
+    previousPage: "上一页",
+    nextPage: "下一页",
+    firstPage: "第一页",
+    lastPage: "最后一页",
     any: "全部",
   },
   intents: {
