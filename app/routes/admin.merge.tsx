@@ -163,7 +163,7 @@ export default function AdminMergeRoute() {
               {preview.collisions.meetingRequests ? <List.Item>{t("admin.merge.collisionRequests", { count: preview.collisions.meetingRequests })}</List.Item> : null}
               {preview.collisions.matchFeedback ? <List.Item>{t("admin.merge.collisionFeedback", { count: preview.collisions.matchFeedback })}</List.Item> : null}
               {preview.collisions.userLinkDropped ? <List.Item>{t("admin.merge.userLinkDropped")}</List.Item> : null}
-              {preview.filled.length ? <List.Item>{t("admin.merge.filled", { fields: preview.filled.join("、") })}</List.Item> : null}
+              {preview.filled.length ? <List.Item>{t("admin.merge.filled", { fields: preview.filled.map((f) => t(toMessageKey(`admin.merge.fields.${f}`))).join("、") })}</List.Item> : null}
             </List>
             {reply?.error ? (
               <Alert color="red" role="alert">
