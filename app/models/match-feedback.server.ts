@@ -26,7 +26,13 @@ export const PANEL_LIMIT = 8;
 // ---------------------------------------------------------------- the panel
 
 export type PanelReason = { code: string; text_zh: string; text_en: string };
-export type PanelConcept = { id: string; zh: string; en: string; need_terms: string[]; other_terms: string[] };
+export type PanelConcept = {
+  id: string;
+  zh: string;
+  en: string;
+  need_terms: string[];
+  other_terms: string[];
+};
 export type Outcome = {
   meetingRequest: { id: number; status: string } | null;
   intent: { id: number; stage: string } | null;
@@ -64,7 +70,16 @@ export type Panel =
 
 const TABLES = { need: "need", result: "result", expert: "expert" } as const;
 
-type SubjectRow = { id: number; org_id: number; status: string; visibility: string; published_at: Date | null; title: string; ref: string | null; version: number };
+type SubjectRow = {
+  id: number;
+  org_id: number;
+  status: string;
+  visibility: string;
+  published_at: Date | null;
+  title: string;
+  ref: string | null;
+  version: number;
+};
 
 async function subjectRow(db: typeof sql | Tx, kind: MatchSubject | OtherKind, id: number, lock = false): Promise<SubjectRow | null> {
   const title = kind === "expert" ? sql`name` : sql`title`;
@@ -75,7 +90,12 @@ async function subjectRow(db: typeof sql | Tx, kind: MatchSubject | OtherKind, i
   return row ?? null;
 }
 
-const accessOf = (r: SubjectRow) => ({ orgId: r.org_id, status: r.status, visibility: r.visibility, publishedAt: r.published_at });
+const accessOf = (r: SubjectRow) => ({
+  orgId: r.org_id,
+  status: r.status,
+  visibility: r.visibility,
+  publishedAt: r.published_at,
+});
 
 function reasonOf(r: Reason | null): PanelReason | null {
   return r ? { code: r.code, text_zh: r.text_zh, text_en: r.text_en } : null;
@@ -84,10 +104,18 @@ function reasonOf(r: Reason | null): PanelReason | null {
 /** The pair a suggestion names, need-first: (need, result) or (need, expert). */
 function pairOf(subject: MatchSubject, subjectId: number, other: OtherKind, otherId: number) {
   if (subject === "need" && (other === "result" || other === "expert")) {
-    return { needId: subjectId, resultId: other === "result" ? otherId : null, expertId: other === "expert" ? otherId : null };
+    return {
+      needId: subjectId,
+      resultId: other === "result" ? otherId : null,
+      expertId: other === "expert" ? otherId : null,
+    };
   }
   if (subject !== "need" && other === "need") {
-    return { needId: otherId, resultId: subject === "result" ? subjectId : null, expertId: subject === "expert" ? subjectId : null };
+    return {
+      needId: otherId,
+      resultId: subject === "result" ? subjectId : null,
+      expertId: subject === "expert" ? subjectId : null,
+    };
   }
   return null;
 }
@@ -133,7 +161,9 @@ export async function suggestionPanel(user: Pick<AuthUser, "id" | "role"> | null
     const viewer = await loadViewer(user);
     if (!row || !canRead(viewer, accessOf(row))) return { state: "failed" };
     const canDecide = isStaff(user) || (viewer?.orgIds.includes(row.org_id) ?? false);
-    const m = await matchesAs(user, subject, row.ref ?? String(row.id), { limit: PANEL_LIMIT });
+    const m = await matchesAs(user, subject, row.ref ?? String(row.id), {
+      limit: PANEL_LIMIT,
+    });
     // Outcomes are the owning organization's business: shown to it and to staff only.
     const outcomes = new Map<string, Outcome>();
     if (canDecide) {
@@ -153,13 +183,31 @@ export async function suggestionPanel(user: Pick<AuthUser, "id" | "role"> | null
       org: s.org.name,
       score: Math.round(s.score * 100) / 100,
       label: s.label,
-      reasons: s.reasons.map((r) => ({ code: r.code, text_zh: r.text_zh, text_en: r.text_en })),
-      concepts: s.shared.concepts.map((c) => ({ id: c.id, zh: c.zh, en: c.en, need_terms: c.need_terms.slice(0, 4), other_terms: c.other_terms.slice(0, 4) })),
+      reasons: s.reasons.map((r) => ({
+        code: r.code,
+        text_zh: r.text_zh,
+        text_en: r.text_en,
+      })),
+      concepts: s.shared.concepts.map((c) => ({
+        id: c.id,
+        zh: c.zh,
+        en: c.en,
+        need_terms: c.need_terms.slice(0, 4),
+        other_terms: c.other_terms.slice(0, 4),
+      })),
       terms: s.shared.terms.slice(0, 8),
       outcome: outcomes.get(`${s.kind}:${s.id}`) ?? null,
       formKey: newIdempotencyKey(),
     }));
-    return { state: "ok", subject, subjectId, canDecide, items, none: reasonOf(m.none_reason), fieldNote: reasonOf(m.field_note) };
+    return {
+      state: "ok",
+      subject,
+      subjectId,
+      canDecide,
+      items,
+      none: reasonOf(m.none_reason),
+      fieldNote: reasonOf(m.field_note),
+    };
   } catch (error) {
     if (isSearchOutage(error)) return { state: "unavailable" };
     if (!(error instanceof MatchNotFoundError)) console.error("suggestion panel failed", error);
@@ -229,11 +277,18 @@ export async function decideSuggestion(actor: Actor | null, input: DecideInput):
     const [inserted] = await tx<{ id: number }[]>`
       insert into match_feedback (need_id, result_id, expert_id, org_id, decision, reason, note, score, decided_by)
       values (${pair.needId}, ${pair.resultId}, ${pair.expertId}, ${orgId}, ${decision},
-        ${decision === "dismissed" ? (input.reason ?? null) : null}, ${input.note?.trim() || null}, ${score}, ${who.id})
+        ${decision === "dismissed" ? input.reason ?? null : null}, ${input.note?.trim() || null}, ${score}, ${who.id})
       on conflict (need_id, result_id, expert_id, org_id) do nothing
       returning id`;
     if (!inserted) {
-      const [existing] = await tx<{ id: number; decision: string; meeting_request_id: number | null; intent_id: number | null }[]>`
+      const [existing] = await tx<
+        {
+          id: number;
+          decision: string;
+          meeting_request_id: number | null;
+          intent_id: number | null;
+        }[]
+      >`
         select id, decision, meeting_request_id, intent_id from match_feedback
         where need_id = ${pair.needId} and result_id is not distinct from ${pair.resultId}
           and expert_id is not distinct from ${pair.expertId} and org_id = ${orgId}`;
@@ -242,7 +297,13 @@ export async function decideSuggestion(actor: Actor | null, input: DecideInput):
         existing.decision === decision &&
         (input.decision === "dismiss" || (input.decision === "meeting" ? existing.meeting_request_id !== null : existing.intent_id !== null));
       if (!existing || !same) conflict("match.errors.alreadyDecided");
-      return { decision: input.decision, repeated: true, feedbackId: existing.id, meetingRequestId: existing.meeting_request_id, intentId: existing.intent_id };
+      return {
+        decision: input.decision,
+        repeated: true,
+        feedbackId: existing.id,
+        meetingRequestId: existing.meeting_request_id,
+        intentId: existing.intent_id,
+      };
     }
 
     const needRow = input.subject === "need" ? subject : other;
@@ -285,13 +346,19 @@ export async function decideSuggestion(actor: Actor | null, input: DecideInput):
         expert_id: pair.expertId,
         org_id: orgId,
         decision,
-        reason: decision === "dismissed" ? (input.reason ?? null) : null,
+        reason: decision === "dismissed" ? input.reason ?? null : null,
         score,
         meeting_request_id: meetingRequestId,
         intent_id: intentId,
       },
     });
-    return { decision: input.decision, repeated: false, feedbackId: inserted.id, meetingRequestId, intentId };
+    return {
+      decision: input.decision,
+      repeated: false,
+      feedbackId: inserted.id,
+      meetingRequestId,
+      intentId,
+    };
   });
 }
 
@@ -315,7 +382,7 @@ async function insertMeetingRequest(
     score: number | null;
     message: string | null;
     idempotencyKey: string;
-  },
+  }
 ): Promise<number> {
   const invitee: PartyRef = "orgId" in v.invitee ? { kind: "org", id: v.invitee.orgId } : { kind: "expert", id: v.invitee.expertId };
   // One open request between the same two sides covers every suggestion between them (the
@@ -342,7 +409,7 @@ async function insertMeetingRequest(
       source: "suggestion",
       idempotencyKey: v.idempotencyKey,
     },
-    tx,
+    tx
   );
   return created.id;
 }
@@ -350,7 +417,15 @@ async function insertMeetingRequest(
 async function insertDraftIntent(
   tx: Tx,
   actor: Actor,
-  v: { enterpriseOrgId: number; institutionOrgId: number; needId: number; resultId: number | null; expertId: number | null; summary: string; idempotencyKey: string },
+  v: {
+    enterpriseOrgId: number;
+    institutionOrgId: number;
+    needId: number;
+    resultId: number | null;
+    expertId: number | null;
+    summary: string;
+    idempotencyKey: string;
+  }
 ): Promise<number> {
   // A result's lead expert is who the enterprise will talk to (when still at that institution).
   let expertId = v.expertId;
@@ -371,7 +446,26 @@ async function insertDraftIntent(
       summary: v.summary.slice(0, 5000),
       idempotencyKey: v.idempotencyKey,
     },
-    tx,
+    tx
   );
   return created.id;
+}
+
+/** How long a page waits for its panel before streaming it instead (docs/decisions/033-match-panel-loading.md). */
+export const PANEL_WAIT_MS = 1500;
+
+/**
+ * The panel itself when it is ready within `ms` (the usual case: tens of milliseconds), else the
+ * promise, which the page streams behind a Suspense boundary. Rendering a ready panel directly
+ * keeps the page free of a still-dehydrated boundary that an early router update would force
+ * into client rendering (React error 421).
+ */
+export async function panelWithin(panel: Promise<Panel>, ms = PANEL_WAIT_MS): Promise<Panel | { state: "pending"; promise: Promise<Panel> }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), ms);
+  });
+  const first = await Promise.race([panel, late]);
+  clearTimeout(timer);
+  return first === "late" ? { state: "pending", promise: panel } : first;
 }

@@ -14,7 +14,11 @@ import { audit, forbidden, type Actor } from "./audit.server";
 export const VERDICTS = ["strong", "possible", "none", "not_computed"] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-export type OverviewFilters = { verdict?: Verdict | null; q?: string | null; field?: string | null };
+export type OverviewFilters = {
+  verdict?: Verdict | null;
+  q?: string | null;
+  field?: string | null;
+};
 
 export type OverviewRow = {
   need_id: number;
@@ -80,7 +84,12 @@ export async function queueFullRefresh(actor: Actor | null): Promise<void> {
   if (!isStaff(actor)) forbidden();
   await sql.begin(async (tx) => {
     await addMatchRefreshJob([{ all: true, after: 0 }], tx);
-    await audit(tx, { actor, action: "match.refresh_all", entity: "match_need_summary", entityId: "all" });
+    await audit(tx, {
+      actor,
+      action: "match.refresh_all",
+      entity: "match_need_summary",
+      entityId: "all",
+    });
   });
 }
 
@@ -158,7 +167,11 @@ export async function inboxCount(user: Pick<AuthUser, "id"> | null): Promise<num
   return rows.length;
 }
 
-export type Inbox = { orgs: number; lastVisit: Date | null; items: InboxItem[] };
+export type Inbox = {
+  orgs: number;
+  lastVisit: Date | null;
+  items: InboxItem[];
+};
 
 /**
  * The inbox page: the strong suggestions of the last FIRST_VISIT_DAYS days (at most 100), those
@@ -178,7 +191,10 @@ export async function openInbox(user: Pick<AuthUser, "id">): Promise<Inbox> {
   return {
     orgs: orgIds.length,
     lastVisit,
-    items: rows.map((r) => ({ ...r, is_new: lastVisit === null || r.first_seen_at > lastVisit })),
+    items: rows.map((r) => ({
+      ...r,
+      is_new: lastVisit === null || r.first_seen_at > lastVisit,
+    })),
   };
 }
 

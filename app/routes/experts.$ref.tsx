@@ -10,7 +10,7 @@ import { WorkflowPanel } from "~/components/catalog/workflow";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SuggestionsSection } from "~/components/match/suggestions";
 import { loadViewer, needsSignIn, resolveRef } from "~/models/catalog.server";
-import { suggestionPanel } from "~/models/match-feedback.server";
+import { panelWithin, suggestionPanel } from "~/models/match-feedback.server";
 import { expertRelated, getExpert } from "~/models/expert.server";
 import { getClientIp, getUser, requireUser } from "~/utils/auth.server";
 import { recordPath } from "~/utils/catalog";
@@ -30,8 +30,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!user && (await needsSignIn("expert", params.ref))) await requireUser(request);
     throw new Response("Not found", { status: 404 });
   }
-  // Not awaited: the page renders at once and the suggestions stream in (match panel).
-  return { expert, related: await expertRelated(viewer, expert), signedIn: !!user, suggestions: suggestionPanel(user, "expert", expert.id) };
+  // The match panel, computed alongside: rendered with the page when ready within 1.5 s, else streamed in.
+  const suggestions = panelWithin(suggestionPanel(user, "expert", expert.id));
+  return { expert, related: await expertRelated(viewer, expert), signedIn: !!user, suggestions: await suggestions };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

@@ -19,7 +19,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return openInbox(user);
 }
 
-const PATHS = { need: "/needs", result: "/results", expert: "/experts" } as const;
+const PATHS = {
+  need: "/needs",
+  result: "/results",
+  expert: "/experts",
+} as const;
 
 export default function InboxRoute() {
   const { t, i18n } = useTranslation();
@@ -30,7 +34,11 @@ export default function InboxRoute() {
         <Title order={1}>{t("match.inbox.title")}</Title>
         <Text c="dimmed">{t("match.inbox.intro")}</Text>
         <Text size="sm" data-testid="inbox-last-visit">
-          {lastVisit ? t("match.inbox.since", { date: formatDateTime(lastVisit, i18n.language) }) : t("match.inbox.firstVisit")}
+          {lastVisit
+            ? t("match.inbox.since", {
+                date: formatDateTime(lastVisit, i18n.language),
+              })
+            : t("match.inbox.firstVisit")}
         </Text>
       </Stack>
       {orgs === 0 ? (
@@ -43,7 +51,16 @@ export default function InboxRoute() {
         <Stack component="ul" gap="sm" p={0} m={0} style={{ listStyle: "none" }} data-testid="inbox-items">
           {items.map((it) => {
             // The member's own record is where the suggestion can be accepted or dismissed.
-            const mine = it.side === "need" ? { path: `${PATHS.need}/${encodeURIComponent(it.need_ref)}`, title: it.need_title } : { path: `${PATHS[it.other_kind]}/${encodeURIComponent(it.other_ref)}`, title: it.other_title };
+            const mine =
+              it.side === "need"
+                ? {
+                    path: `${PATHS.need}/${encodeURIComponent(it.need_ref)}`,
+                    title: it.need_title,
+                  }
+                : {
+                    path: `${PATHS[it.other_kind]}/${encodeURIComponent(it.other_ref)}`,
+                    title: it.other_title,
+                  };
             const suggested = it.side === "need" ? it.other_title : it.need_title;
             return (
               <Paper component="li" withBorder p="sm" key={`${it.need_id}:${it.other_kind}:${it.other_id}`} data-testid="inbox-item">
@@ -62,7 +79,12 @@ export default function InboxRoute() {
                     </Text>
                   </Group>
                   <Text size="sm">
-                    {it.side === "need" ? t("match.inbox.forNeed", { title: mine.title }) : t("match.inbox.forOther", { kind: t(`match.panel.kinds.${it.other_kind}`), title: mine.title })}
+                    {it.side === "need"
+                      ? t("match.inbox.forNeed", { title: mine.title })
+                      : t("match.inbox.forOther", {
+                          kind: t(`match.panel.kinds.${it.other_kind}`),
+                          title: mine.title,
+                        })}
                   </Text>
                   <Text size="sm" fw={600}>
                     {t("match.inbox.suggested", { title: suggested })}

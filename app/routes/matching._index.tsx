@@ -30,10 +30,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   if (form.get("intent") !== "refresh") throw new Response("Bad request", { status: 400 });
   await queueFullRefresh({ ...user, ip: getClientIp(context) });
-  return redirectWithToast("/matching", { type: "info", description: "match.overview.refreshQueued" });
+  return redirectWithToast("/matching", {
+    type: "info",
+    description: "match.overview.refreshQueued",
+  });
 }
 
-const VERDICT_COLOR: Record<Verdict, string> = { strong: "teal", possible: "indigo", none: "red", not_computed: "gray" };
+const VERDICT_COLOR: Record<Verdict, string> = {
+  strong: "teal",
+  possible: "indigo",
+  none: "red",
+  not_computed: "gray",
+};
 
 export default function MatchingOverviewRoute() {
   const { t, i18n } = useTranslation();
@@ -51,7 +59,13 @@ export default function MatchingOverviewRoute() {
         <Title order={1}>{t("match.overview.title")}</Title>
         <Text c="dimmed">{t("match.overview.intro")}</Text>
         <Text size="sm" data-testid="overview-counts">
-          {t("match.overview.counts", { total: counts.total, strong: counts.strong, possible: counts.possible, none: counts.none, notComputed: counts.not_computed })}
+          {t("match.overview.counts", {
+            total: counts.total,
+            strong: counts.strong,
+            possible: counts.possible,
+            none: counts.none,
+            notComputed: counts.not_computed,
+          })}
         </Text>
       </Stack>
 
@@ -73,7 +87,13 @@ export default function MatchingOverviewRoute() {
               name="verdict"
               label={t("match.overview.verdict")}
               defaultValue={filters.verdict ?? ""}
-              data={[{ value: "", label: t("match.overview.verdicts.all") }, ...VERDICTS.map((v) => ({ value: v, label: t(`match.overview.verdicts.${v}`) }))]}
+              data={[
+                { value: "", label: t("match.overview.verdicts.all") },
+                ...VERDICTS.map((v) => ({
+                  value: v,
+                  label: t(`match.overview.verdicts.${v}`),
+                })),
+              ]}
               allowDeselect={false}
               w={180}
             />
@@ -81,7 +101,13 @@ export default function MatchingOverviewRoute() {
               name="field"
               label={t("match.overview.field")}
               defaultValue={filters.field ?? ""}
-              data={[{ value: "", label: t("match.overview.anyField") }, ...TECH_FIELDS.map((f) => ({ value: f, label: labels.field(f) }))]}
+              data={[
+                { value: "", label: t("match.overview.anyField") },
+                ...TECH_FIELDS.map((f) => ({
+                  value: f,
+                  label: labels.field(f),
+                })),
+              ]}
               allowDeselect={false}
               w={200}
             />

@@ -11,8 +11,18 @@ import { getLocale } from "~/utils/locale.server";
 
 type Row = Record<string, unknown> & OverviewRow;
 
-const VERDICT_ZH: Record<Verdict, string> = { strong: "有强匹配", possible: "仅有可能匹配", none: "无合适匹配", not_computed: "尚未计算" };
-const VERDICT_EN: Record<Verdict, string> = { strong: "strong", possible: "possible only", none: "nothing fits", not_computed: "not computed" };
+const VERDICT_ZH: Record<Verdict, string> = {
+  strong: "有强匹配",
+  possible: "仅有可能匹配",
+  none: "无合适匹配",
+  not_computed: "尚未计算",
+};
+const VERDICT_EN: Record<Verdict, string> = {
+  strong: "strong",
+  possible: "possible only",
+  none: "nothing fits",
+  not_computed: "not computed",
+};
 
 function columns(locale: "zh-CN" | "en", origin: string): ExportColumn<Row>[] {
   const en = locale === "en";
@@ -21,21 +31,41 @@ function columns(locale: "zh-CN" | "en", origin: string): ExportColumn<Row>[] {
     { key: "title", header_zh: "需求名称", header_en: "need" },
     { key: "org_name", header_zh: "企业", header_en: "enterprise" },
     { key: "field", header_zh: "技术领域", header_en: "field" },
-    { key: "verdict", header_zh: "匹配情况", header_en: "match status", format: (v) => {
+    {
+      key: "verdict",
+      header_zh: "匹配情况",
+      header_en: "match status",
+      format: (v) => {
         const k = VERDICTS.find((x) => x === v);
         return k ? (en ? VERDICT_EN : VERDICT_ZH)[k] : null;
       },
     },
-    { key: "best_score", header_zh: "最高匹配分", header_en: "best score", format: (v) => (typeof v === "number" ? Math.round(v * 100) / 100 : null) },
+    {
+      key: "best_score",
+      header_zh: "最高匹配分",
+      header_en: "best score",
+      format: (v) => (typeof v === "number" ? Math.round(v * 100) / 100 : null),
+    },
     { key: "suggestions", header_zh: "建议数", header_en: "suggestions" },
     {
       key: "none_zh",
       header_zh: "跟进建议",
       header_en: "follow-up",
-      format: (_v, r) => (r.verdict === "none" ? (en ? `Expert diagnosis or university visit. ${r.none_en ?? ""}` : `建议专家诊断或高校走访。${r.none_zh ?? ""}`).trim() : null),
+      format: (_v, r) =>
+        r.verdict === "none" ? (en ? `Expert diagnosis or university visit. ${r.none_en ?? ""}` : `建议专家诊断或高校走访。${r.none_zh ?? ""}`).trim() : null,
     },
-    { key: "computed_at", header_zh: "计算时间", header_en: "computed", format: (v) => (v instanceof Date ? v.toISOString().slice(0, 16).replace("T", " ") : null) },
-    { key: "need_id", header_zh: "链接", header_en: "link", format: (_v, r) => `${origin}/needs/${encodeURIComponent(r.ref)}` },
+    {
+      key: "computed_at",
+      header_zh: "计算时间",
+      header_en: "computed",
+      format: (v) => (v instanceof Date ? v.toISOString().slice(0, 16).replace("T", " ") : null),
+    },
+    {
+      key: "need_id",
+      header_zh: "链接",
+      header_en: "link",
+      format: (_v, r) => `${origin}/needs/${encodeURIComponent(r.ref)}`,
+    },
   ];
 }
 
@@ -57,10 +87,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const data: Row[] = rows.map((r) => ({ ...r }));
   const date = new Date().toISOString().slice(0, 10);
   const name = `${t("match.overview.title")}-${date}`;
-  const headers = { "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" };
+  const headers = {
+    "Cache-Control": "private, no-store",
+    "X-Content-Type-Options": "nosniff",
+  };
   if (format === "csv") {
     return new Response(new Uint8Array(toCsv(data, cols, { locale })), {
-      headers: { ...headers, "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": attachment(`qiao-matching-${date}.csv`, `${name}.csv`) },
+      headers: {
+        ...headers,
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": attachment(`qiao-matching-${date}.csv`, `${name}.csv`),
+      },
     });
   }
   const body = await toXlsx(data, cols, t("match.overview.title"), { locale });

@@ -15,10 +15,21 @@ import { createToastHeaders, redirectWithToast } from "~/utils/toast.server";
 // model (app/models/match-feedback.server.ts).
 
 export type FeedbackReply =
-  | { ok: true; message: MessageKey; decision: string; repeated: boolean; meetingRequestId: number | null; intentId: number | null }
+  | {
+      ok: true;
+      message: MessageKey;
+      decision: string;
+      repeated: boolean;
+      meetingRequestId: number | null;
+      intentId: number | null;
+    }
   | { ok: false; message: MessageKey; fieldErrors: Record<string, string[]> };
 
-const TOASTS = { meeting: "match.toasts.meeting", intent: "match.toasts.intent", dismiss: "match.toasts.dismissed" } as const;
+const TOASTS = {
+  meeting: "match.toasts.meeting",
+  intent: "match.toasts.intent",
+  dismiss: "match.toasts.dismissed",
+} as const;
 
 export async function loader(_: LoaderFunctionArgs) {
   throw new Response("Not found", { status: 404 });
@@ -39,7 +50,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== "success") {
     const errors = Object.fromEntries(Object.entries(submission.error ?? {}).map(([k, v]) => [k, v ?? []]));
     const first = Object.values(errors).flat()[0];
-    const message: MessageKey = first === "match.errors.reasonRequired" || first === "match.errors.badKey" || first === "match.errors.noteTooLong" ? first : "match.errors.badDecision";
+    const message: MessageKey =
+      first === "match.errors.reasonRequired" || first === "match.errors.badKey" || first === "match.errors.noteTooLong" ? first : "match.errors.badDecision";
     return fail(400, message, errors);
   }
   const v = submission.value;
@@ -56,13 +68,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
         note: v.note ?? null,
         score: v.score ?? null,
         idempotencyKey: v.idempotencyKey,
-      },
+      }
     );
     const message: MessageKey = done.repeated ? "match.toasts.already" : TOASTS[v.decision];
     if (viaFetch) {
       return data<FeedbackReply>(
-        { ok: true, message, decision: done.decision, repeated: done.repeated, meetingRequestId: done.meetingRequestId, intentId: done.intentId },
-        { headers: await createToastHeaders({ description: message }) },
+        {
+          ok: true,
+          message,
+          decision: done.decision,
+          repeated: done.repeated,
+          meetingRequestId: done.meetingRequestId,
+          intentId: done.intentId,
+        },
+        { headers: await createToastHeaders({ description: message }) }
       );
     }
     return redirectWithToast(back, { description: message });

@@ -10,7 +10,7 @@ import { WorkflowPanel } from "~/components/catalog/workflow";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SuggestionsSection } from "~/components/match/suggestions";
 import { loadViewer, needsSignIn, resolveRef } from "~/models/catalog.server";
-import { suggestionPanel } from "~/models/match-feedback.server";
+import { panelWithin, suggestionPanel } from "~/models/match-feedback.server";
 import { getResult, resultRelated } from "~/models/result.server";
 import { getClientIp, getUser, requireUser } from "~/utils/auth.server";
 import { recordPath } from "~/utils/catalog";
@@ -30,8 +30,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!user && (await needsSignIn("result", params.ref))) await requireUser(request);
     throw new Response("Not found", { status: 404 });
   }
-  // Not awaited: the page renders at once and the suggestions stream in (match panel).
-  return { result, related: await resultRelated(viewer, result), signedIn: !!user, suggestions: suggestionPanel(user, "result", result.id) };
+  // The match panel, computed alongside: rendered with the page when ready within 1.5 s, else streamed in.
+  const suggestions = panelWithin(suggestionPanel(user, "result", result.id));
+  return { result, related: await resultRelated(viewer, result), signedIn: !!user, suggestions: await suggestions };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

@@ -27,7 +27,16 @@ async function key() {
 }
 
 async function input(over: Partial<DecideInput>): Promise<DecideInput> {
-  return { subject: "need", subjectId: cat.foamNeed, otherKind: "result", otherId: cat.foamResult, decision: "dismiss", reason: "not_relevant", idempotencyKey: await key(), ...over };
+  return {
+    subject: "need",
+    subjectId: cat.foamNeed,
+    otherKind: "result",
+    otherId: cat.foamResult,
+    decision: "dismiss",
+    reason: "not_relevant",
+    idempotencyKey: await key(),
+    ...over,
+  };
 }
 
 /** What a thrown Response says: status and body. */
@@ -53,12 +62,27 @@ function ok(p: Panel) {
 
 beforeAll(async () => {
   cat = await smallCatalog();
-  draftNeed = await need(cat.ballCo, { ref: "TM-DRAFT", title: "钢球外观检测（草稿）", status: "draft" });
-  closedNeed = await need(cat.foamCo, { ref: "TM-CLOSED", title: "记忆绵回弹慢（已关闭）", status: "closed" });
+  draftNeed = await need(cat.ballCo, {
+    ref: "TM-DRAFT",
+    title: "钢球外观检测（草稿）",
+    status: "draft",
+  });
+  closedNeed = await need(cat.foamCo, {
+    ref: "TM-CLOSED",
+    title: "记忆绵回弹慢（已关闭）",
+    status: "closed",
+  });
   // each spare result in its own university: one open meeting request per pair of sides
   for (let i = 1; i <= 8; i++) {
     const u = await org("university", `测试大学${i}`);
-    spare.push(await result(u, { ref: `TM-S${i}`, title: `聚氨酯泡沫配方改进${i}`, summary: "软段设计与发泡工艺。", price: 50 }));
+    spare.push(
+      await result(u, {
+        ref: `TM-S${i}`,
+        title: `聚氨酯泡沫配方改进${i}`,
+        summary: "软段设计与发泡工艺。",
+        price: 50,
+      })
+    );
   }
   await reindex();
   const mk = async (role: "member" | "organizer" | "admin", orgId?: number): Promise<Actor> => {
@@ -81,7 +105,11 @@ describe("suggestion panel", () => {
     const p = ok(await suggestionPanel(owner, "need", cat.foamNeed));
     expect(p.canDecide).toBe(true);
     const top = p.items[0];
-    expect(top).toMatchObject({ kind: "result", id: cat.foamResult, ref: "TM-R1" });
+    expect(top).toMatchObject({
+      kind: "result",
+      id: cat.foamResult,
+      ref: "TM-R1",
+    });
     expect(["strong", "possible"]).toContain(top.label);
     expect(top.score).toBeGreaterThan(0.5);
     expect(top.reasons.length).toBeGreaterThan(0);
@@ -104,7 +132,9 @@ describe("suggestion panel", () => {
     expect(ok(await suggestionPanel(uniMember, "need", cat.foamNeed)).canDecide).toBe(false);
     expect(ok(await suggestionPanel(organizer, "need", cat.foamNeed)).canDecide).toBe(true);
     expect(ok(await suggestionPanel(uniMember, "result", cat.foamResult)).canDecide).toBe(true);
-    expect(await suggestionPanel(null, "need", cat.foamNeed)).toEqual({ state: "signin" });
+    expect(await suggestionPanel(null, "need", cat.foamNeed)).toEqual({
+      state: "signin",
+    });
   });
 
   it("never shows another organization's draft, even by id", async () => {
@@ -114,7 +144,9 @@ describe("suggestion panel", () => {
 
   it("degrades to 'unavailable' when Meilisearch fails", async () => {
     server.use(http.post(`${process.env.MEILI_URL}/multi-search`, () => HttpResponse.json({ message: "boom", code: "internal" }, { status: 500 })));
-    expect(await suggestionPanel(owner, "need", cat.foamNeed)).toEqual({ state: "unavailable" });
+    expect(await suggestionPanel(owner, "need", cat.foamNeed)).toEqual({
+      state: "unavailable",
+    });
   });
 });
 
@@ -130,7 +162,14 @@ describe("who may accept or dismiss (role × action)", () => {
   ];
   it.each(matrix.map((row, i) => [...row, i] as const))("%s, %s → %s", async (_who, actor, decision, expected, i) => {
     const before = await feedbackCount();
-    const call = decideSuggestion(actor(), await input({ otherId: spare[i], decision, reason: decision === "dismiss" ? "too_early" : null }));
+    const call = decideSuggestion(
+      actor(),
+      await input({
+        otherId: spare[i],
+        decision,
+        reason: decision === "dismiss" ? "too_early" : null,
+      })
+    );
     if (expected === "ok") {
       const done = await call;
       expect(done.repeated).toBe(false);
@@ -176,25 +215,67 @@ describe("bad input", () => {
   });
 
   it("a note of Chinese text with full-width punctuation is kept as typed", async () => {
-    const extra = await result(cat.uni, { ref: "TM-NOTE", title: "泡沫回弹测试方法", summary: "测试。" });
-    const done = await decideSuggestion(owner, await input({ otherId: extra, decision: "dismiss", reason: "already_in_contact", note: "已与王教授团队联系（２０２６年），暂不需要！" }));
+    const extra = await result(cat.uni, {
+      ref: "TM-NOTE",
+      title: "泡沫回弹测试方法",
+      summary: "测试。",
+    });
+    const done = await decideSuggestion(
+      owner,
+      await input({
+        otherId: extra,
+        decision: "dismiss",
+        reason: "already_in_contact",
+        note: "已与王教授团队联系（２０２６年），暂不需要！",
+      })
+    );
     const [row] = await sql<{ note: string; reason: string }[]>`select note, reason from match_feedback where id = ${done.feedbackId}`;
-    expect(row).toEqual({ note: "已与王教授团队联系（２０２６年），暂不需要！", reason: "already_in_contact" });
+    expect(row).toEqual({
+      note: "已与王教授团队联系（２０２６年），暂不需要！",
+      reason: "already_in_contact",
+    });
   });
 });
 
 describe("accepting", () => {
   it("as a meeting request: event-less, from a suggestion, with the score and both parties; audited", async () => {
     const k = await key();
-    const done = await decideSuggestion(owner, await input({ decision: "meeting", score: 0.81, idempotencyKey: k, reason: null }));
+    const done = await decideSuggestion(
+      owner,
+      await input({
+        decision: "meeting",
+        score: 0.81,
+        idempotencyKey: k,
+        reason: null,
+      })
+    );
     expect(done.meetingRequestId).not.toBeNull();
-    const [mr] = await sql`select event_id, source, match_score, need_id, result_id, idempotency_key, status from meeting_request where id = ${done.meetingRequestId}`;
-    expect(mr).toMatchObject({ event_id: null, source: "suggestion", need_id: cat.foamNeed, result_id: cat.foamResult, idempotency_key: k, status: "pending" });
+    const [mr] =
+      await sql`select event_id, source, match_score, need_id, result_id, idempotency_key, status from meeting_request where id = ${done.meetingRequestId}`;
+    expect(mr).toMatchObject({
+      event_id: null,
+      source: "suggestion",
+      need_id: cat.foamNeed,
+      result_id: cat.foamResult,
+      idempotency_key: k,
+      status: "pending",
+    });
     expect(mr.match_score).toBeCloseTo(0.81, 5);
-    const parties = await sql`select org_id, expert_id, role, response from meeting_request_party where request_id = ${done.meetingRequestId} order by role desc`;
+    const parties =
+      await sql`select org_id, expert_id, role, response from meeting_request_party where request_id = ${done.meetingRequestId} order by role desc`;
     expect(parties).toEqual([
-      { org_id: cat.foamCo, expert_id: null, role: "requester", response: "accepted" },
-      { org_id: cat.uni, expert_id: null, role: "invitee", response: "pending" },
+      {
+        org_id: cat.foamCo,
+        expert_id: null,
+        role: "requester",
+        response: "accepted",
+      },
+      {
+        org_id: cat.uni,
+        expert_id: null,
+        role: "invitee",
+        response: "pending",
+      },
     ]);
     const audits = await sql`select action from audit_log where actor_id = ${owner.id} and action in ('meeting_request.create', 'match_feedback.accept')`;
     expect(audits.map((a) => a.action).sort()).toEqual(["match_feedback.accept", "meeting_request.create"]);
@@ -220,16 +301,36 @@ describe("accepting", () => {
   });
 
   it("two clicks at the same moment make one meeting request", async () => {
-    const target = await result(await org("university", "测试工学院"), { ref: "TM-TWICE", title: "泡沫低温性能测试", summary: "测试。" });
+    const target = await result(await org("university", "测试工学院"), {
+      ref: "TM-TWICE",
+      title: "泡沫低温性能测试",
+      summary: "测试。",
+    });
     const k = await key();
-    const both = await Promise.all([0, 1].map(async () => decideSuggestion(owner, await input({ otherId: target, decision: "meeting", reason: null, idempotencyKey: k }))));
+    const both = await Promise.all(
+      [0, 1].map(async () =>
+        decideSuggestion(
+          owner,
+          await input({
+            otherId: target,
+            decision: "meeting",
+            reason: null,
+            idempotencyKey: k,
+          })
+        )
+      )
+    );
     expect(both.map((d) => d.repeated).sort()).toEqual([false, true]);
     const rows = await sql`select id from meeting_request where result_id = ${target}`;
     expect(rows).toHaveLength(1);
   });
 
   it("a second suggestion between the same two sides points at the open request instead of a duplicate", async () => {
-    const sibling = await result(cat.uni, { ref: "TM-SIB", title: "记忆绵温敏性测试", summary: "测试。" });
+    const sibling = await result(cat.uni, {
+      ref: "TM-SIB",
+      title: "记忆绵温敏性测试",
+      summary: "测试。",
+    });
     const done = await decideSuggestion(owner, await input({ otherId: sibling, decision: "meeting", reason: null }));
     const [first] = await sql<{ meeting_request_id: number }[]>`
       select meeting_request_id from match_feedback where need_id = ${cat.foamNeed} and result_id = ${cat.foamResult} and org_id = ${cat.foamCo}`;
@@ -241,10 +342,28 @@ describe("accepting", () => {
   });
 
   it("as a draft cooperation intent with its creation row in the stage history", async () => {
-    const target = await result(cat.uni, { ref: "TM-INTENT", title: "慢回弹泡沫温敏性调控", summary: "软段设计。" });
-    const done = await decideSuggestion(uniMember, { subject: "result", subjectId: target, otherKind: "need", otherId: cat.foamNeed, decision: "intent", idempotencyKey: await key() });
+    const target = await result(cat.uni, {
+      ref: "TM-INTENT",
+      title: "慢回弹泡沫温敏性调控",
+      summary: "软段设计。",
+    });
+    const done = await decideSuggestion(uniMember, {
+      subject: "result",
+      subjectId: target,
+      otherKind: "need",
+      otherId: cat.foamNeed,
+      decision: "intent",
+      idempotencyKey: await key(),
+    });
     const [intent] = await sql`select enterprise_org_id, institution_org_id, need_id, result_id, stage, created_by from intent where id = ${done.intentId}`;
-    expect(intent).toEqual({ enterprise_org_id: cat.foamCo, institution_org_id: cat.uni, need_id: cat.foamNeed, result_id: target, stage: "intent", created_by: uniMember.id });
+    expect(intent).toEqual({
+      enterprise_org_id: cat.foamCo,
+      institution_org_id: cat.uni,
+      need_id: cat.foamNeed,
+      result_id: target,
+      stage: "intent",
+      created_by: uniMember.id,
+    });
     const history = await sql`select from_stage, to_stage from intent_stage_history where intent_id = ${done.intentId}`;
     expect(history).toEqual([{ from_stage: null, to_stage: "intent" }]);
     // recorded for the university, the side that decided
@@ -268,7 +387,14 @@ describe("dismissing", () => {
     const actor: Actor = { id: member.id, role: "member" };
     const before = ok(await suggestionPanel(actor, "need", n2));
     expect(before.items.some((i) => i.id === cat.foamResult)).toBe(true);
-    await decideSuggestion(actor, await input({ subjectId: n2, decision: "dismiss", reason: "not_relevant" }));
+    await decideSuggestion(
+      actor,
+      await input({
+        subjectId: n2,
+        decision: "dismiss",
+        reason: "not_relevant",
+      })
+    );
     const after = ok(await suggestionPanel(actor, "need", n2));
     expect(after.items.some((i) => i.id === cat.foamResult)).toBe(false);
     // the university still sees that need for its result

@@ -3,6 +3,7 @@ import ExcelJS from "exceljs";
 import { sql } from "../../db/client.server";
 import { refreshAllOpenNeeds } from "../../search/match/cache.server";
 import { reindex } from "../../search/reindex.server";
+import { panelWithin, type Panel } from "~/models/match-feedback.server";
 import { inboxCount } from "~/models/match-overview.server";
 import { loader as inboxLoader } from "~/routes/inbox";
 import { action as feedbackAction, loader as feedbackLoader } from "~/routes/matching.feedback";
@@ -17,13 +18,21 @@ import { need, smallCatalog } from "../match/fixtures";
 // plain-form redirects), /matching and its export, /inbox, and the need page's streamed panel.
 
 let cat: Awaited<ReturnType<typeof smallCatalog>>;
-const cookies: Record<"owner" | "stranger" | "organizer" | "uni", string> = { owner: "", stranger: "", organizer: "", uni: "" };
+const cookies: Record<"owner" | "stranger" | "organizer" | "uni", string> = {
+  owner: "",
+  stranger: "",
+  organizer: "",
+  uni: "",
+};
 const users: Record<string, string> = {};
 
 async function session(role: "member" | "organizer", orgId?: number) {
   const u = await makeUser({ role });
   if (orgId) await addMember(orgId, u.id, "member");
-  return { id: u.id, cookie: cookieFrom(await createUserSession(getRequest("/login"), u.id)) };
+  return {
+    id: u.id,
+    cookie: cookieFrom(await createUserSession(getRequest("/login"), u.id)),
+  };
 }
 
 function form(over: Record<string, string>) {
@@ -41,12 +50,22 @@ function form(over: Record<string, string>) {
 }
 
 async function post(fields: Record<string, string>, cookie?: string) {
-  return run(() => feedbackAction({ request: postRequest("/matching/feedback", fields, { cookie }), params: {}, context: {} }));
+  return run(() =>
+    feedbackAction({
+      request: postRequest("/matching/feedback", fields, { cookie }),
+      params: {},
+      context: {},
+    })
+  );
 }
 
 beforeAll(async () => {
   cat = await smallCatalog();
-  await need(cat.ballCo, { ref: "TM-DRAFT", title: "钢球外观检测（草稿）", status: "draft" });
+  await need(cat.ballCo, {
+    ref: "TM-DRAFT",
+    title: "钢球外观检测（草稿）",
+    status: "draft",
+  });
   await reindex();
   const o = await session("member", cat.foamCo);
   const s = await session("member", cat.ballCo);
@@ -64,7 +83,10 @@ describe("POST /matching/feedback", () => {
   it("with a fetcher: a dismissal without a reason is a 400 JSON with the localized message key; nothing written", async () => {
     const res = await post(form({ reason: "", _fetch: "1" }), cookies.owner);
     expect(res.status).toBe(400);
-    expect(res.data).toMatchObject({ ok: false, message: "match.errors.reasonRequired" });
+    expect(res.data).toMatchObject({
+      ok: false,
+      message: "match.errors.reasonRequired",
+    });
     const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from match_feedback`;
     expect(n).toBe(0);
   });
@@ -95,52 +117,116 @@ describe("POST /matching/feedback", () => {
   });
 
   it("accepts as a meeting request once, however often the form is sent", async () => {
-    const fields = form({ decision: "meeting", reason: "", _fetch: "1", score: "0.77" });
+    const fields = form({
+      decision: "meeting",
+      reason: "",
+      _fetch: "1",
+      score: "0.77",
+    });
     const first = await post(fields, cookies.owner);
     expect(first.status).toBe(200);
-    expect(first.data).toMatchObject({ ok: true, message: "match.toasts.meeting", repeated: false });
+    expect(first.data).toMatchObject({
+      ok: true,
+      message: "match.toasts.meeting",
+      repeated: false,
+    });
     const second = await post(fields, cookies.owner);
-    expect(second.data).toMatchObject({ ok: true, message: "match.toasts.already", repeated: true });
+    expect(second.data).toMatchObject({
+      ok: true,
+      message: "match.toasts.already",
+      repeated: true,
+    });
     const rows = await sql`select id from meeting_request where need_id = ${cat.foamNeed}`;
     expect(rows).toHaveLength(1);
     // a later, different verdict on the same pair is stale
     const stale = await post(form({ decision: "dismiss", reason: "too_early", _fetch: "1" }), cookies.owner);
     expect(stale.status).toBe(409);
-    expect(stale.data).toMatchObject({ ok: false, message: "match.errors.alreadyDecided" });
+    expect(stale.data).toMatchObject({
+      ok: false,
+      message: "match.errors.alreadyDecided",
+    });
   });
 
   it("GET is a 404 (actions only)", async () => {
-    const res = await run(() => feedbackLoader({ request: getRequest("/matching/feedback"), params: {}, context: {} }));
+    const res = await run(() =>
+      feedbackLoader({
+        request: getRequest("/matching/feedback"),
+        params: {},
+        context: {},
+      })
+    );
     expect(res.status).toBe(404);
   });
 });
 
 describe("need page", () => {
-  it("streams the panel: the page data comes first, the suggestions as a promise", async () => {
+  it("carries the panel (ready, or as a promise when the engine was slow) with the outcome of what was accepted", async () => {
     const res = await run(() => needLoader({ request: getRequest("/needs/TM-N1", { cookie: cookies.owner }), params: { ref: "TM-N1" }, context: {} }));
     expect(res.status).toBe(200);
-    const d = res.data as { suggestions: Promise<{ state: string; items: Array<{ ref: string; outcome: unknown }> }> };
-    expect(d.suggestions).toBeInstanceOf(Promise);
-    const panel = await d.suggestions;
+    type P = { state: string; items: Array<{ ref: string; outcome: unknown }> };
+    const d = res.data as { suggestions: P | { state: "pending"; promise: Promise<P> } };
+    // which of the two depends on the machine's load, not on the code under test
+    const panel = "promise" in d.suggestions ? await d.suggestions.promise : d.suggestions;
     expect(panel.state).toBe("ok");
     // accepted above: its outcome is shown
-    expect(panel.items.find((i) => i.ref === "TM-R1")?.outcome).toMatchObject({ meetingRequest: { status: "pending" } });
+    expect(panel.items.find((i) => i.ref === "TM-R1")?.outcome).toMatchObject({
+      meetingRequest: { status: "pending" },
+    });
+  });
+});
+
+describe("panelWithin", () => {
+  it("hands over a slow panel as a promise to stream, a ready one as it is", async () => {
+    const slow = new Promise<Panel>((resolve) => setTimeout(() => resolve({ state: "unavailable" }), 200));
+    const late = await panelWithin(slow, 10);
+    expect(late.state).toBe("pending");
+    if (late.state === "pending") expect(await late.promise).toEqual({ state: "unavailable" });
+    expect(await panelWithin(Promise.resolve<Panel>({ state: "signin" }), 1000)).toEqual({ state: "signin" });
   });
 });
 
 describe("/matching overview and export", () => {
   it("is staff-only (a member gets 403)", async () => {
-    const res = await run(() => overviewLoader({ request: getRequest("/matching", { cookie: cookies.owner }), params: {}, context: {} }));
+    const res = await run(() =>
+      overviewLoader({
+        request: getRequest("/matching", { cookie: cookies.owner }),
+        params: {},
+        context: {},
+      })
+    );
     expect(res.status).toBe(403);
-    const exp = await run(() => exportLoader({ request: getRequest("/matching/export?format=csv", { cookie: cookies.owner }), params: {}, context: {} }));
+    const exp = await run(() =>
+      exportLoader({
+        request: getRequest("/matching/export?format=csv", {
+          cookie: cookies.owner,
+        }),
+        params: {},
+        context: {},
+      })
+    );
     expect(exp.status).toBe(403);
-    const refresh = await run(() => overviewAction({ request: postRequest("/matching", { intent: "refresh" }, { cookie: cookies.owner }), params: {}, context: {} }));
+    const refresh = await run(() =>
+      overviewAction({
+        request: postRequest("/matching", { intent: "refresh" }, { cookie: cookies.owner }),
+        params: {},
+        context: {},
+      })
+    );
     expect(refresh.status).toBe(403);
   });
 
   it("before the cache is built every open need is 'not computed'", async () => {
-    const res = await run(() => overviewLoader({ request: getRequest("/matching", { cookie: cookies.organizer }), params: {}, context: {} }));
-    const d = res.data as { built: boolean; counts: { total: number; not_computed: number } };
+    const res = await run(() =>
+      overviewLoader({
+        request: getRequest("/matching", { cookie: cookies.organizer }),
+        params: {},
+        context: {},
+      })
+    );
+    const d = res.data as {
+      built: boolean;
+      counts: { total: number; not_computed: number };
+    };
     expect(d.built).toBe(false);
     expect(d.counts.total).toBe(2);
     expect(d.counts.not_computed).toBe(2);
@@ -149,8 +235,17 @@ describe("/matching overview and export", () => {
   it("after a refresh: strong for the foam need, nothing for the steel-ball need; filters narrow the list", async () => {
     await refreshAllOpenNeeds();
     const get = async (qs: string) => {
-      const res = await run(() => overviewLoader({ request: getRequest(`/matching${qs}`, { cookie: cookies.organizer }), params: {}, context: {} }));
-      return res.data as { rows: Array<{ ref: string; verdict: string }>; counts: Record<string, number> };
+      const res = await run(() =>
+        overviewLoader({
+          request: getRequest(`/matching${qs}`, { cookie: cookies.organizer }),
+          params: {},
+          context: {},
+        })
+      );
+      return res.data as {
+        rows: Array<{ ref: string; verdict: string }>;
+        counts: Record<string, number>;
+      };
     };
     const all = await get("");
     expect(all.rows.find((r) => r.ref === "TM-N1")?.verdict).toMatch(/strong|possible/);
@@ -165,7 +260,15 @@ describe("/matching overview and export", () => {
   });
 
   it("exports CSV with Chinese headers and the follow-up, and XLSX", async () => {
-    const csv = await run(() => exportLoader({ request: getRequest("/matching/export?format=csv&verdict=none", { cookie: cookies.organizer }), params: {}, context: {} }));
+    const csv = await run(() =>
+      exportLoader({
+        request: getRequest("/matching/export?format=csv&verdict=none", {
+          cookie: cookies.organizer,
+        }),
+        params: {},
+        context: {},
+      })
+    );
     expect(csv.status).toBe(200);
     expect(csv.headers.get("Content-Type")).toContain("text/csv");
     const text = String(csv.data);
@@ -173,9 +276,23 @@ describe("/matching overview and export", () => {
     expect(text).toContain("TM-N2");
     expect(text).toContain("建议专家诊断或高校走访");
     expect(text).not.toContain("TM-N1");
-    const bad = await run(() => exportLoader({ request: getRequest("/matching/export?format=pdf", { cookie: cookies.organizer }), params: {}, context: {} }));
+    const bad = await run(() =>
+      exportLoader({
+        request: getRequest("/matching/export?format=pdf", {
+          cookie: cookies.organizer,
+        }),
+        params: {},
+        context: {},
+      })
+    );
     expect(bad.status).toBe(400);
-    const res = await exportLoader({ request: getRequest("/matching/export?format=xlsx", { cookie: cookies.organizer }), params: {}, context: {} });
+    const res = await exportLoader({
+      request: getRequest("/matching/export?format=xlsx", {
+        cookie: cookies.organizer,
+      }),
+      params: {},
+      context: {},
+    });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await res.arrayBuffer());
     const ws = wb.worksheets[0];
@@ -196,14 +313,39 @@ describe("/inbox", () => {
     expect(uniCount).toBe(strong);
     expect(strong).toBeGreaterThan(0);
 
-    const res = await run(() => inboxLoader({ request: getRequest("/inbox", { cookie: cookies.owner }), params: {}, context: {} }));
-    const d = res.data as { lastVisit: Date | null; items: Array<{ side: string; need_ref: string; other_ref: string; is_new: boolean }> };
+    const res = await run(() =>
+      inboxLoader({
+        request: getRequest("/inbox", { cookie: cookies.owner }),
+        params: {},
+        context: {},
+      })
+    );
+    const d = res.data as {
+      lastVisit: Date | null;
+      items: Array<{
+        side: string;
+        need_ref: string;
+        other_ref: string;
+        is_new: boolean;
+      }>;
+    };
     expect(d.lastVisit).toBeNull();
-    expect(d.items[0]).toMatchObject({ side: "need", need_ref: "TM-N1", other_ref: "TM-R1", is_new: true });
+    expect(d.items[0]).toMatchObject({
+      side: "need",
+      need_ref: "TM-N1",
+      other_ref: "TM-R1",
+      is_new: true,
+    });
     expect(await inboxCount({ id: users.owner })).toBe(0);
 
     // the second visit still lists them, no longer as new
-    const again = await run(() => inboxLoader({ request: getRequest("/inbox", { cookie: cookies.owner }), params: {}, context: {} }));
+    const again = await run(() =>
+      inboxLoader({
+        request: getRequest("/inbox", { cookie: cookies.owner }),
+        params: {},
+        context: {},
+      })
+    );
     const d2 = again.data as typeof d;
     expect(d2.lastVisit).not.toBeNull();
     expect(d2.items.every((i) => !i.is_new)).toBe(true);
@@ -216,7 +358,13 @@ describe("/inbox", () => {
       insert into match_feedback (need_id, result_id, org_id, decision, reason)
       values (${cat.foamNeed}, ${cat.foamResult}, ${cat.uni}, 'dismissed', 'already_in_contact')`;
     expect(await inboxCount({ id: users.uni })).toBe(0);
-    const res = await run(() => inboxLoader({ request: getRequest("/inbox", { cookie: cookies.stranger }), params: {}, context: {} }));
+    const res = await run(() =>
+      inboxLoader({
+        request: getRequest("/inbox", { cookie: cookies.stranger }),
+        params: {},
+        context: {},
+      })
+    );
     expect((res.data as { items: unknown[] }).items).toHaveLength(0);
   });
 

@@ -16,7 +16,11 @@ export const FeedbackSchema = z
     otherKind: z.enum(SUBJECTS, choice),
     otherId: z.coerce.number(choice).int().positive(),
     decision: z.enum(DECISIONS, choice),
-    reason: z.enum(DISMISS_REASONS, { errorMap: () => ({ message: "match.errors.reasonRequired" }) }).optional(),
+    reason: z
+      .enum(DISMISS_REASONS, {
+        errorMap: () => ({ message: "match.errors.reasonRequired" }),
+      })
+      .optional(),
     note: z.string().trim().max(2000, "match.errors.noteTooLong").optional(),
     score: z.coerce.number().min(0).max(1).optional(),
     idempotencyKey: z.string({ required_error: "match.errors.badKey" }).regex(/^[A-Za-z0-9_-]{8,100}$/, "match.errors.badKey"),
@@ -24,7 +28,12 @@ export const FeedbackSchema = z
     redirectTo: z.string().optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.decision === "dismiss" && !v.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "match.errors.reasonRequired" });
+    if (v.decision === "dismiss" && !v.reason)
+      ctx.addIssue({
+        code: "custom",
+        path: ["reason"],
+        message: "match.errors.reasonRequired",
+      });
   });
 
 export type FeedbackValues = z.infer<typeof FeedbackSchema>;

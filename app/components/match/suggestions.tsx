@@ -1,7 +1,7 @@
 import { Alert, Anchor, Badge, Button, Group, Highlight, Loader, Paper, Radio, Stack, Text, Textarea, Title } from "@mantine/core";
-import { Await, Link, useFetcher, useLocation } from "@remix-run/react";
+import { Link, useFetcher, useLocation } from "@remix-run/react";
 import { IconAlertTriangle, IconCalendarPlus, IconCircleCheck, IconFileDescription, IconX } from "@tabler/icons-react";
-import { Suspense, useEffect, useId, useState, type ReactNode } from "react";
+import { useEffect, useId, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Panel, PanelItem, PanelReason } from "~/models/match-feedback.server";
 import type { FeedbackReply } from "~/routes/matching.feedback";
@@ -9,17 +9,29 @@ import type { MessageKey } from "~/utils/i18n";
 import { DISMISS_REASONS } from "./schema";
 
 // The suggestions panel of a need's, result's or expert's page (issue 4). The loader hands it
-// a promise (streamed: the page renders at once, the panel fills in when the engine answers) or
-// the panel itself. Accept / dismiss are plain forms to /matching/feedback: with JavaScript a
+// the panel itself (ready within 1.5 s, the usual case) or a promise that streams in with the
+// page's data and is shown once it resolves (docs/decisions/033-match-panel-loading.md). Accept / dismiss are plain forms to /matching/feedback: with JavaScript a
 // fetcher posts them and the page's loaders revalidate; without, the post redirects back.
 
 type Subject = "need" | "result" | "expert";
 
-const LABEL_COLOR = { strong: "teal", possible: "indigo", weak: "gray" } as const;
+const LABEL_COLOR = {
+  strong: "teal",
+  possible: "indigo",
+  weak: "gray",
+} as const;
 
-const TITLE_KEY = { need: "match.panel.titleNeed", result: "match.panel.titleResult", expert: "match.panel.titleExpert" } as const satisfies Record<Subject, MessageKey>;
+const TITLE_KEY = {
+  need: "match.panel.titleNeed",
+  result: "match.panel.titleResult",
+  expert: "match.panel.titleExpert",
+} as const satisfies Record<Subject, MessageKey>;
 
-const PATHS = { need: "/needs", result: "/results", expert: "/experts" } as const;
+const PATHS = {
+  need: "/needs",
+  result: "/results",
+  expert: "/experts",
+} as const;
 
 function useHydrated() {
   const [hydrated, setHydrated] = useState(false);
@@ -32,7 +44,7 @@ function useReasonText() {
   return (r: PanelReason) => (i18n.language === "en" ? r.text_en : r.text_zh);
 }
 
-export function SuggestionsSection({ subject, panel }: { subject: Subject; panel: Promise<Panel> | Panel }) {
+export function SuggestionsSection({ subject, panel }: { subject: Subject; panel: Panel | { state: "pending"; promise: Promise<Panel> } }) {
   const { t } = useTranslation();
   const headingId = useId();
   return (
@@ -41,29 +53,44 @@ export function SuggestionsSection({ subject, panel }: { subject: Subject; panel
         <Title order={2} size="h4" id={headingId}>
           {t(TITLE_KEY[subject])}
         </Title>
-        <Suspense
-          fallback={
-            <Group gap="xs" role="status" aria-live="polite">
-              <Loader size="xs" aria-hidden />
-              <Text size="sm" c="dimmed">
-                {t("match.panel.loading")}
-              </Text>
-            </Group>
-          }
-        >
-          <Await
-            resolve={panel}
-            errorElement={
-              <Alert color="orange" icon={<IconAlertTriangle size={18} aria-hidden />}>
-                {t("match.panel.failed")}
-              </Alert>
-            }
-          >
-            {(p) => <PanelBody panel={p} />}
-          </Await>
-        </Suspense>
+        {panel.state === "pending" ? <LatePanel promise={panel.promise} /> : <PanelBody panel={panel} />}
       </Stack>
     </Paper>
+  );
+}
+
+/**
+ * A panel the engine was slow to compute: the page came without it and the promise streams in
+ * with the page's data. No Suspense boundary on purpose: Mantine's AppShell updates its state
+ * right after hydration, and a boundary still dehydrated at that moment would throw React error
+ * 421 (mantinedev/mantine#6883). Without JavaScript the page says to reload.
+ */
+function LatePanel({ promise }: { promise: Promise<Panel> }) {
+  const { t } = useTranslation();
+  const [panel, setPanel] = useState<Panel | null>(null);
+  useEffect(() => {
+    let live = true;
+    promise.then(
+      (p) => live && setPanel(p),
+      () => live && setPanel({ state: "failed" })
+    );
+    return () => {
+      live = false;
+    };
+  }, [promise]);
+  if (panel) return <PanelBody panel={panel} />;
+  return (
+    <>
+      <Group gap="xs" role="status" aria-live="polite">
+        <Loader size="xs" aria-hidden />
+        <Text size="sm" c="dimmed">
+          {t("match.panel.loading")}
+        </Text>
+      </Group>
+      <noscript>
+        <Text size="sm">{t("match.panel.failed")}</Text>
+      </noscript>
+    </>
   );
 }
 
@@ -137,7 +164,9 @@ function SuggestionCard({ item, panel }: { item: PanelItem; panel: Extract<Panel
   const en = i18n.language === "en";
   const headingId = useId();
   // What to mark in the suggestion's title: the other side's words for the shared concepts, and shared plain words.
-  const marks = [...new Set([...item.concepts.flatMap((c) => (panel.subject === "need" ? c.other_terms : c.need_terms)), ...item.terms])].filter((w) => w.length > 1);
+  const marks = [...new Set([...item.concepts.flatMap((c) => (panel.subject === "need" ? c.other_terms : c.need_terms)), ...item.terms])].filter(
+    (w) => w.length > 1
+  );
   const label = item.label ?? "weak";
   return (
     <Paper component="li" withBorder p="sm" radius="sm" aria-labelledby={headingId} data-testid="suggestion" data-kind={item.kind} data-ref={item.ref}>
@@ -158,7 +187,13 @@ function SuggestionCard({ item, panel }: { item: PanelItem; panel: Extract<Panel
               </Highlight>
             </Anchor>
           </Stack>
-          <Text size="sm" fw={700} style={{ whiteSpace: "nowrap" }} aria-label={`${t("match.panel.scoreLabel")} ${item.score.toFixed(2)}`} data-testid="suggestion-score">
+          <Text
+            size="sm"
+            fw={700}
+            style={{ whiteSpace: "nowrap" }}
+            aria-label={`${t("match.panel.scoreLabel")} ${item.score.toFixed(2)}`}
+            data-testid="suggestion-score"
+          >
             {item.score.toFixed(2)}
           </Text>
         </Group>
@@ -221,8 +256,22 @@ function OutcomeNote({ outcome }: { outcome: NonNullable<PanelItem["outcome"]> }
   return (
     <Alert color="teal" icon={<IconCircleCheck size={18} aria-hidden />} p="xs" data-testid="suggestion-outcome">
       <Stack gap={2}>
-        {outcome.meetingRequest ? <Text size="sm">{t("match.outcome.meeting", { id: outcome.meetingRequest.id, status: status(outcome.meetingRequest.status) })}</Text> : null}
-        {outcome.intent ? <Text size="sm">{t("match.outcome.intent", { id: outcome.intent.id, stage: outcome.intent.stage })}</Text> : null}
+        {outcome.meetingRequest ? (
+          <Text size="sm">
+            {t("match.outcome.meeting", {
+              id: outcome.meetingRequest.id,
+              status: status(outcome.meetingRequest.status),
+            })}
+          </Text>
+        ) : null}
+        {outcome.intent ? (
+          <Text size="sm">
+            {t("match.outcome.intent", {
+              id: outcome.intent.id,
+              stage: outcome.intent.stage,
+            })}
+          </Text>
+        ) : null}
         {!outcome.meetingRequest && !outcome.intent ? <Text size="sm">{t("match.outcome.accepted")}</Text> : null}
       </Stack>
     </Alert>
@@ -268,11 +317,28 @@ function DecideForms({ item, panel }: { item: PanelItem; panel: Extract<Panel, {
           <Button type="submit" name="decision" value="meeting" size="compact-sm" leftSection={<IconCalendarPlus size={16} aria-hidden />} disabled={busy}>
             {t("match.actions.meeting")}
           </Button>
-          <Button type="submit" name="decision" value="intent" size="compact-sm" variant="light" leftSection={<IconFileDescription size={16} aria-hidden />} disabled={busy}>
+          <Button
+            type="submit"
+            name="decision"
+            value="intent"
+            size="compact-sm"
+            variant="light"
+            leftSection={<IconFileDescription size={16} aria-hidden />}
+            disabled={busy}
+          >
             {t("match.actions.intent")}
           </Button>
           {hydrated && !dismissing ? (
-            <Button type="button" size="compact-sm" variant="subtle" color="gray" leftSection={<IconX size={16} aria-hidden />} onClick={() => setDismissing(true)} aria-expanded={false} aria-controls={formId}>
+            <Button
+              type="button"
+              size="compact-sm"
+              variant="subtle"
+              color="gray"
+              leftSection={<IconX size={16} aria-hidden />}
+              onClick={() => setDismissing(true)}
+              aria-expanded={false}
+              aria-controls={formId}
+            >
               {t("match.actions.dismiss")}
             </Button>
           ) : null}

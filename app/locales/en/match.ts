@@ -48,7 +48,12 @@ export default {
     meeting: "Meeting requested (request {{id}}, {{status}})",
     intent: "Cooperation intent recorded (intent {{id}}, stage: {{stage}})",
     accepted: "Accepted",
-    requestStatus: { pending: "waiting for an answer", accepted: "accepted", declined: "declined", cancelled: "cancelled" },
+    requestStatus: {
+      pending: "waiting for an answer",
+      accepted: "accepted",
+      declined: "declined",
+      cancelled: "cancelled",
+    },
   },
   toasts: {
     meeting: "Meeting request sent",
@@ -69,7 +74,8 @@ export default {
   },
   overview: {
     title: "Matching overview",
-    intro: "Every open need and how well it is matched: strong matches are ready for a meeting; needs with nothing that fits call for an expert diagnosis or a university visit.",
+    intro:
+      "Every open need and how well it is matched: strong matches are ready for a meeting; needs with nothing that fits call for an expert diagnosis or a university visit.",
     filters: "Filters",
     verdict: "Match status",
     search: "Need title or enterprise",

@@ -48,7 +48,12 @@ export default {
     meeting: "已申请对接洽谈（申请编号 {{id}}，状态：{{status}}）",
     intent: "已登记合作意向（意向编号 {{id}}，阶段：{{stage}}）",
     accepted: "已接受",
-    requestStatus: { pending: "待对方回复", accepted: "对方已同意", declined: "对方已婉拒", cancelled: "已取消" },
+    requestStatus: {
+      pending: "待对方回复",
+      accepted: "对方已同意",
+      declined: "对方已婉拒",
+      cancelled: "已取消",
+    },
   },
   toasts: {
     meeting: "已发出对接洽谈申请",
