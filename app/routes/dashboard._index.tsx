@@ -1,16 +1,16 @@
 import chartsCss from "@mantine/charts/styles.css";
-import { Alert, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Alert, Button, Group, Stack, Text, Title } from "@mantine/core";
 import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import kpiCss from "~/components/kpi/kpi.css";
 import { BLOCKS, BreakdownBlock, ExportLinks } from "~/components/kpi/blocks";
-import { KpiTableView, PeriodPicker, ProgressList } from "~/components/kpi/parts";
+import { FigureCards, KpiTableView, PeriodPicker, ProgressList } from "~/components/kpi/parts";
 import { periodTitle } from "~/components/kpi/report-text";
-import { formatNumber, kpiTables } from "~/components/kpi/tables";
+import { kpiTables } from "~/components/kpi/tables";
 import { loadKpiPage } from "~/utils/kpi-page.server";
-import { BUILTIN_INDICATORS, periodSearch } from "~/utils/kpi";
+import { periodSearch } from "~/utils/kpi";
 import { pageTitle } from "~/utils/meta";
 
 // /dashboard: the bureau's figures for a period (?year=&quarter= or ?from=&to=), progress
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function DashboardRoute() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { period, view, error } = useLoaderData<typeof loader>();
   const tables = view ? kpiTables(view, t) : [];
   const byId = new Map(tables.map((tb) => [tb.id, tb]));
@@ -63,21 +63,7 @@ export default function DashboardRoute() {
               </Title>
               <ExportLinks table="figures" period={view.period} />
             </Group>
-            <SimpleGrid cols={{ base: 2, sm: 3, md: 4 }} spacing="sm" component="dl" m={0}>
-              {BUILTIN_INDICATORS.map((code) => (
-                <Paper key={code} withBorder p="sm" radius="md" data-figure={code}>
-                  <Text component="dt" size="sm" c="dimmed">
-                    {t(`kpi.indicators.${code}`)}
-                  </Text>
-                  <Text component="dd" m={0} fw={700} fz={26} className="kpi-figure-value">
-                    {formatNumber(view.figures[code], i18n.language)}
-                    <Text component="span" size="sm" fw={400} ml={4}>
-                      {t(`kpi.units.${code}`)}
-                    </Text>
-                  </Text>
-                </Paper>
-              ))}
-            </SimpleGrid>
+            <FigureCards figures={view.figures} />
           </section>
 
           <section aria-labelledby="kpi-progress">

@@ -4,8 +4,8 @@ import { Form } from "@remix-run/react";
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { MessageKey } from "~/utils/i18n";
-import type { Period } from "~/utils/kpi";
-import { formatCell, formatNumber, formatPercent, indicatorLabel, indicatorUnit, type KpiProgress, type KpiTable } from "./tables";
+import { BUILTIN_INDICATORS, type Period } from "~/utils/kpi";
+import { formatCell, formatNumber, formatPercent, indicatorLabel, indicatorUnit, type KpiFigures, type KpiProgress, type KpiTable } from "./tables";
 
 // Building blocks of /dashboard and /reports/yearly. Every chart has a table with the same
 // numbers beside it: screen readers, JavaScript off, black-and-white printing and copying
@@ -218,6 +218,28 @@ export function ProgressList({ progress }: { progress: KpiProgress[] }) {
           </Stack>
         );
       })}
+    </SimpleGrid>
+  );
+}
+
+/** The key figures as a description list: one card per built-in indicator. */
+export function FigureCards({ figures }: { figures: KpiFigures }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <SimpleGrid cols={{ base: 2, sm: 3, md: 4 }} spacing="sm" component="dl" m={0}>
+      {BUILTIN_INDICATORS.map((code) => (
+        <Paper key={code} withBorder p="sm" radius="md" data-figure={code}>
+          <Text component="dt" size="sm" c="dimmed">
+            {t(`kpi.indicators.${code}`)}
+          </Text>
+          <Text component="dd" m={0} fw={700} fz={26} className="kpi-figure-value">
+            {formatNumber(figures[code], i18n.language)}
+            <Text component="span" size="sm" fw={400} ml={4}>
+              {t(`kpi.units.${code}`)}
+            </Text>
+          </Text>
+        </Paper>
+      ))}
     </SimpleGrid>
   );
 }
