@@ -1,5 +1,6 @@
 import type postgres from "postgres";
 import { sql } from "../../db/client.server";
+import { enqueueSync } from "../../search/sync.server";
 import type { MessageKey } from "~/locales";
 import {
   INSTITUTION_KINDS,
@@ -177,6 +178,7 @@ async function ownedBy(
 type StageRow = {
   id: number;
   ref: string | null;
+  need_id: number | null;
   enterprise_org_id: number;
   institution_org_id: number;
   stage: string;
@@ -186,7 +188,7 @@ type StageRow = {
 
 async function lockIntent(tx: Tx, actor: Actor | null, id: number, version: number): Promise<StageRow & { stage: Stage }> {
   const [row] = await tx<StageRow[]>`
-    select id, ref, enterprise_org_id, institution_org_id, stage, dropped_reason, version
+    select id, ref, need_id, enterprise_org_id, institution_org_id, stage, dropped_reason, version
     from intent where id = ${id} for update`;
   if (!row) notFound();
   await assertCanChangeIntent(tx, actor, row);
@@ -219,7 +221,23 @@ async function writeMove(
     before: { stage: row.stage, dropped_reason: row.dropped_reason, version: row.version },
     after: { stage: to, dropped_reason: to === "dropped" ? opts.reason : null, version: after.version, note: opts.note },
   });
+  if (to === "signed" && row.need_id !== null) await markNeedMatched(tx, actor, row.need_id);
   return { id: after.id, ref: after.ref, stage: to, version: after.version };
+}
+
+/**
+ * A published need whose intent is signed becomes "matched" (已对接), the catalog's status that
+ * only the pipeline sets (docs/decisions/012, 051). Other statuses are left alone: a closed need
+ * stays closed, a draft is not published by a contract. Audit row and search sync as for any
+ * catalog change, in the same transaction.
+ */
+async function markNeedMatched(tx: Tx, actor: Actor | null, needId: number) {
+  const [n] = await tx<{ version: number }[]>`
+    update need set status = 'matched', version = version + 1 where id = ${needId} and status = 'published'
+    returning version`;
+  if (!n) return;
+  await audit(tx, { actor, action: "need.matched", entity: "need", entityId: needId, before: { status: "published" }, after: { status: "matched", version: n.version } });
+  await enqueueSync(tx, "need", [needId]);
 }
 
 function cleanText(value: string | null | undefined, field: string): string | null {
@@ -276,7 +294,7 @@ export async function markSignedByAgreement(tx: Tx, actor: Actor | null, row: St
 /** The locked row for callers that change an intent in their own transaction (agreements). */
 export async function lockIntentForAgreement(tx: Tx, actor: Actor | null, id: number) {
   const [row] = await tx<StageRow[]>`
-    select id, ref, enterprise_org_id, institution_org_id, stage, dropped_reason, version
+    select id, ref, need_id, enterprise_org_id, institution_org_id, stage, dropped_reason, version
     from intent where id = ${id} for update`;
   if (!row) notFound();
   await assertCanChangeIntent(tx, actor, row);

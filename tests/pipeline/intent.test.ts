@@ -227,6 +227,24 @@ describe("stage moves", () => {
   });
 });
 
+describe("the need it is about", () => {
+  test("a published need becomes matched (已对接) when its intent is signed; a closed one stays closed", async () => {
+    const open = await need(w.entA, { status: "published" });
+    const closed = await need(w.entA, { status: "closed" });
+    const a = await makeIntent(w, { needId: open.id });
+    const b = await makeIntent(w, { needId: closed.id });
+    await moveIntent(org, { id: a.id, version: 1, to: "negotiating" });
+    expect((await sql`select status from need where id = ${open.id}`)[0].status).toBe("published");
+    await moveIntent(org, { id: a.id, version: 2, to: "signed" });
+    await moveIntent(org, { id: b.id, version: 1, to: "signed" });
+    const rows = await sql`select id, status from need where id in (${open.id}, ${closed.id}) order by id`;
+    expect(rows.map((r) => r.status)).toEqual(["matched", "closed"]);
+    expect(await auditActions("need", open.id)).toEqual(["need.matched"]);
+    const [job] = await sql`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'search_sync'`;
+    expect(job.n).toBeGreaterThan(0);
+  });
+});
+
 describe("reading", () => {
   test("getIntent by ref or id with the history timeline", async () => {
     const made = await makeIntent(w);
