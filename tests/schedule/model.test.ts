@@ -133,6 +133,29 @@ describe("runScheduler", () => {
     expect(runs).toBe(0);
   });
 
+  it("the most valuable meeting wins a single table: match strength and both sides' priority count", async () => {
+    const ev = await makeEvent("一张桌的活动");
+    await sql`delete from event_slot where id <> ${ev.slots[0]} and event_id = ${ev.id}`;
+    await sql`delete from event_table where id <> ${ev.tables[0]} and event_id = ${ev.id}`;
+    await sql`insert into event_organizer (event_id, user_id) values (${ev.id}, ${f.organizer.id})`;
+    await participant(ev.id, { org: f.entA });
+    await participant(ev.id, { org: f.entB }, "approved", 5); // the organizer raised 乙's priority
+    await participant(ev.id, { expert: f.ex[0] });
+    await participant(ev.id, { expert: f.ex[1] });
+    const weakA = await request(ev.id, [{ org: f.entA }, { expert: f.ex[0] }], 0.5);
+    const prioB = await request(ev.id, [{ org: f.entB }, { expert: f.ex[1] }], 0.5);
+    const first = await runScheduler(actor(f.organizer), ev.id);
+    expect(first.placed).toBe(1);
+    expect((await meetingsOf(ev.id)).map((m) => m.request_id)).toEqual([prioB]);
+    expect(first.unplaced.map((u) => [u.requestId, u.reason])).toEqual([[weakA, "no_free_table"]]);
+    // a stronger match outweighs the priority
+    await sql`delete from meeting where event_id = ${ev.id}`;
+    await sql`update meeting_request set match_score = 1 where id = ${weakA}`;
+    await sql`update meeting_request set match_score = 0.1 where id = ${prioB}`;
+    await runScheduler(actor(f.organizer), ev.id);
+    expect((await meetingsOf(ev.id)).map((m) => m.request_id)).toEqual([weakA]);
+  });
+
   it("two runs at once: the event lock serializes them, no request is placed twice", async () => {
     for (const x of f.ex) await request(f.event.id, [{ org: f.entA }, { expert: x }]);
     const [a, b] = await Promise.all([runScheduler(actor(f.organizer), f.event.id), runScheduler(actor(f.organizer2), f.event.id)]);
