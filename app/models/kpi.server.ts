@@ -215,7 +215,7 @@ export type Breakdowns = { towns: TownRow[]; fields: FieldRow[]; institutions: I
 export async function breakdowns(actor: Pick<Actor, "role"> | null, p: Bounds): Promise<Breakdowns> {
   assertStaff(actor);
   // 镇区 of the enterprise behind each need, intent and agreement; blank towns are one group (null)
-  const towns = await sql<TownRow[]>`
+  const townsQ = sql<TownRow[]>`
     ${definitions(p)},
     facts as (
       select org_id, 1 as need, 0 as intent, 0 as agreement, 0::numeric as amount from needs
@@ -230,7 +230,7 @@ export async function breakdowns(actor: Pick<Actor, "role"> | null, p: Bounds): 
     group by 1
     order by needs desc, intents desc, agreements desc, town nulls last`;
   // technology fields in the national order (tech_fields()), unclassified last
-  const fields = await sql<FieldRow[]>`
+  const fieldsQ = sql<FieldRow[]>`
     ${definitions(p)},
     facts as (
       select field, 1 as need, 0 as result, 0 as intent, 0 as agreement, 0::numeric as amount from needs
@@ -244,7 +244,7 @@ export async function breakdowns(actor: Pick<Actor, "role"> | null, p: Bounds): 
     left join unnest(tech_fields()) with ordinality as tf(name, pos) on tf.name = f.field
     group by f.field, tf.pos
     order by tf.pos nulls last`;
-  const institutions = await sql<InstitutionRow[]>`
+  const institutionsQ = sql<InstitutionRow[]>`
     ${definitions(p)},
     facts as (
       select org_id, 1 as result, 0 as expert, 0 as intent, 0 as agreement, 0::numeric as amount from results
@@ -257,7 +257,7 @@ export async function breakdowns(actor: Pick<Actor, "role"> | null, p: Bounds): 
     from facts f join organization o on o.id = f.org_id
     group by o.id, o.name
     order by intents desc, agreements desc, results desc, o.name`;
-  const events = await sql<EventRow[]>`
+  const eventsQ = sql<EventRow[]>`
     ${definitions(p)}
     select e.id as "eventId", e.name, e.kind, to_char(e.starts_on, 'YYYY-MM-DD') as "startsOn",
       (select count(*) from participants pa where pa.event_id = e.id and pa.org_id is not null)::int as orgs,
@@ -270,6 +270,7 @@ export async function breakdowns(actor: Pick<Actor, "role"> | null, p: Bounds): 
       (select coalesce(sum(a.amount_wan), 0) from agreements a where a.event_id = e.id)::float8 as "amountWan"
     from events e
     order by e.starts_on, e.id`;
+  const [towns, fields, institutions, events] = await Promise.all([townsQ, fieldsQ, institutionsQ, eventsQ]);
   return { towns: [...towns], fields: [...fields], institutions: [...institutions], events: [...events] };
 }
 
