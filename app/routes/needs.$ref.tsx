@@ -9,9 +9,11 @@ import { RelatedList } from "~/components/catalog/record-table";
 import { WorkflowPanel } from "~/components/catalog/workflow";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SuggestionsSection } from "~/components/match/suggestions";
+import { NeedQualityNotice } from "~/components/need-quality-notice";
 import { loadViewer, needsSignIn, resolveRef } from "~/models/catalog.server";
 import { panelWithin, suggestionPanel } from "~/models/match-feedback.server";
 import { getNeed, needRelated } from "~/models/need.server";
+import { checkNeedQuality } from "~/models/need-quality.server";
 import { getClientIp, getUser, requireUser } from "~/utils/auth.server";
 import { recordPath } from "~/utils/catalog";
 import { workflowAction } from "~/utils/catalog-actions.server";
@@ -34,7 +36,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   // The match panel, computed alongside: rendered with the page when ready within 1.5 s, else streamed in.
   const suggestions = panelWithin(suggestionPanel(user, "need", need.id));
-  return { need, related: await needRelated(viewer, need), signedIn: !!user, suggestions: await suggestions };
+  // what reviewers will ask for, for the enterprise and staff while the need is being written or reviewed (decision 070)
+  const quality = need.access.canSeeReview && (need.status === "draft" || need.status === "pending_review") ? checkNeedQuality(need) : [];
+  return { need, related: await needRelated(viewer, need), signedIn: !!user, suggestions: await suggestions, quality };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -46,7 +50,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function NeedRoute() {
   const { t, i18n } = useTranslation();
-  const { need, related, signedIn, suggestions } = useLoaderData<typeof loader>();
+  const { need, related, signedIn, suggestions, quality } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const labels = useCatalogLabels();
   const path = recordPath("need", need);
@@ -74,6 +78,7 @@ export default function NeedRoute() {
       </Stack>
 
       <StatusNotice status={need.status} review={need.review} />
+      <NeedQualityNotice missing={quality} />
 
       <Grid gutter="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>

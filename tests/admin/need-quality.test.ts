@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "../../db/client.server";
 import { seedDemo } from "../../db/seed.server";
+import { ensureIndexes } from "../../search/setup.server";
 import { checkNeedQuality, listQualityQueue, sendBackForQuality, type QualityCheck } from "~/models/need-quality.server";
+import { loader as needLoader } from "~/routes/needs.$ref";
 import { action as qualityAction, loader as qualityLoader } from "~/routes/review_.quality";
 import { getRequest, need, postRequest, run, world, type World } from "../catalog/helpers";
 import { actorOf, cookieOf, ctx, fingerprint, outcome, STANDINGS } from "./helpers";
@@ -39,6 +41,8 @@ describe("the checks", () => {
 describe("on the demo needs", () => {
   let w: World;
   beforeAll(async () => {
+    // the need page's match panel queries Meilisearch: its indexes must exist
+    await ensureIndexes();
     await seedDemo(sql);
     w = await world();
   });
@@ -90,6 +94,14 @@ describe("on the demo needs", () => {
     expect(row.review_comment).toBe("为了让高校和专家更好地判断能否合作，请补充以下内容：\n· 量化指标（数字和单位）\n请写明排放浓度目标，例如≤60mg/m³。");
     const [a] = await sql`select action, after from audit_log where entity = 'need' and entity_id = ${String(n.id)} order by id desc limit 1`;
     expect(a.action).toBe("need.send_back");
+
+    // its page shows the enterprise what is missing (re-checked live); others never see it
+    const asOwner = await run(() => needLoader({ request: getRequest(`/needs/${n.id}`, { cookie: w.memberA.cookie }), params: { ref: String(n.id) }, context: ctx }));
+    expect((asOwner.data as { quality: string[] }).quality).toEqual(["benefit", "targets", "budget", "deadline"]);
+    await sql`update need set status = 'published', published_at = now() where id = ${n.id}`;
+    const asOther = await run(() => needLoader({ request: getRequest(`/needs/${n.id}`, { cookie: w.memberB.cookie }), params: { ref: String(n.id) }, context: ctx }));
+    expect((asOther.data as { quality: string[] }).quality).toEqual([]);
+    await sql`update need set status = 'draft' where id = ${n.id}`;
 
     // the owner's workspace lists it with the comment (the existing send-back display)
     const { listWorkspace } = await import("~/models/catalog.server");
