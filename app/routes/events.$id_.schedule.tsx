@@ -189,7 +189,7 @@ export default function ScheduleBoardRoute() {
                               </Badge>
                             ) : null}
                             {canManage && m.status === "scheduled" ? (
-                              <Anchor component={Link} size="xs" to={`${here}?meeting=${m.id}#move`} aria-label={t("schedule.move.legend", { id: m.id })}>
+                              <Anchor component={Link} size="xs" to={`${here}?meeting=${m.id}#move`} aria-label={`${t("schedule.move.title")} · ${t("schedule.move.legend", { id: m.id })}`}>
                                 {t("schedule.move.title")}
                               </Anchor>
                             ) : null}
