@@ -38,6 +38,7 @@ export function buildLp(input: ScheduleInput): { lp: string; variables: number; 
     for (const p of f.parties) fixedBusy.add(`${p}@${f.slotId}`);
     if (f.requestId != null) fixedRequests.add(f.requestId);
   }
+  for (const p of input.participants) for (const sid of p.busySlots ?? []) fixedBusy.add(`${p.id}@${sid}`);
   const freeTables = slots.map((s) => input.tables.filter((t) => !pinned.has(`${t.id}@${s.id}`)).map((t) => t.capacity));
   const avail = (pid: number, s: number) => {
     const ranges = parts.get(pid)?.availability;

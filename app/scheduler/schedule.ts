@@ -114,6 +114,12 @@ export function schedule(input: ScheduleInput, options: ScheduleOptions = {}): S
     }
     if (f.requestId != null) fixedRequests.add(f.requestId);
   }
+  input.participants.forEach((p, i) => {
+    for (const sid of p.busySlots ?? []) {
+      const s = slotIx.get(sid);
+      if (s !== undefined) fixedBusy[i * S + s] = 1;
+    }
+  });
   // free capacities per slot, descending
   const freeCaps: number[][] = [];
   for (let s = 0; s < S; s++) {

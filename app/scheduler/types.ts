@@ -14,7 +14,12 @@ export type Range = { start: number; end: number };
  * An event participant. `availability` null or empty = available for the whole event; otherwise
  * a slot is usable when it lies entirely inside one of the ranges.
  */
-export type ParticipantIn = { id: number; availability?: readonly Range[] | null };
+export type ParticipantIn = {
+  id: number;
+  availability?: readonly Range[] | null;
+  /** slot ids in which the participant is already busy otherwise (a talk, a signing): treated like a kept meeting */
+  busySlots?: readonly number[] | null;
+};
 
 /**
  * An accepted meeting request: its parties (participant ids; 2 for a 1:1, up to a table's

@@ -15,6 +15,7 @@ export function violations(input: ScheduleInput, result: ScheduleResult): string
     tableUse.add(`${f.tableId}@${f.slotId}`);
     for (const p of f.parties) seat.add(`${p}@${f.slotId}`);
   }
+  for (const p of input.participants) for (const sid of p.busySlots ?? []) seat.add(`${p.id}@${sid}`);
   const inside = (pid: number, slotId: number) => {
     const ranges = parts.get(pid)?.availability;
     const s = slots.get(slotId)!;

@@ -245,6 +245,21 @@ describe("scheduler: rules one at a time", () => {
     expect(r.placedValue).toBe(160);
   });
 
+  it("respects a participant's already-busy slots (a talk on stage)", () => {
+    const input: ScheduleInput = {
+      slots: slots(2),
+      tables: tables(2, 2),
+      participants: [{ id: 1, busySlots: [10] }, { id: 2 }, { id: 3, busySlots: [10, 11] }],
+      requests: [
+        { id: 1, parties: [1, 2], value: 5 },
+        { id: 2, parties: [2, 3], value: 9 },
+      ],
+    };
+    const r = run(input);
+    expect(r.placements.map((p) => [p.requestId, p.slotId])).toEqual([[1, 11]]);
+    expect(r.unplaced).toEqual([{ requestId: 2, reason: "parties_busy", participants: [2, 3] }]);
+  });
+
   it("reports missing and invalid parties with the participant named", () => {
     const input: ScheduleInput = {
       slots: slots(1),
