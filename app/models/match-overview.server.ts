@@ -1,6 +1,7 @@
 import { sql } from "../../db/client.server";
 import { addMatchRefreshJob, cacheBuilt } from "../../search/match/cache.server";
 import type { AuthUser } from "~/utils/auth.server";
+import { VERDICTS, type Verdict } from "~/components/match/schema";
 import { TECH_FIELDS } from "~/utils/catalog";
 import { isStaff } from "~/utils/roles";
 import { audit, forbidden, type Actor } from "./audit.server";
@@ -11,8 +12,7 @@ import { audit, forbidden, type Actor } from "./audit.server";
 
 // ---------------------------------------------------------------- overview (staff)
 
-export const VERDICTS = ["strong", "possible", "none", "not_computed"] as const;
-export type Verdict = (typeof VERDICTS)[number];
+export { VERDICTS, type Verdict };
 
 export type OverviewFilters = {
   verdict?: Verdict | null;

@@ -5,7 +5,8 @@ import { IconDownload, IconRefresh } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { useCatalogLabels } from "~/components/catalog/labels";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { matchingOverview, parseOverviewFilters, queueFullRefresh, VERDICTS, type Verdict } from "~/models/match-overview.server";
+import { VERDICTS, type Verdict } from "~/components/match/schema";
+import { matchingOverview, parseOverviewFilters, queueFullRefresh } from "~/models/match-overview.server";
 import { getClientIp, requireUser } from "~/utils/auth.server";
 import { TECH_FIELDS } from "~/utils/catalog";
 import { getT } from "~/utils/i18n";
@@ -169,8 +170,8 @@ export default function MatchingOverviewRoute() {
                   </Table.Td>
                   <Table.Td>{r.org_name}</Table.Td>
                   <Table.Td>{r.field ? labels.field(r.field) : t("common.emptyValue")}</Table.Td>
-                  <Table.Td>
-                    <Badge color={VERDICT_COLOR[r.verdict]} variant="light">
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    <Badge color={VERDICT_COLOR[r.verdict]} variant="light" styles={{ root: { overflow: "visible" }, label: { overflow: "visible" } }}>
                       {t(`match.overview.verdicts.${r.verdict}`)}
                     </Badge>
                   </Table.Td>

@@ -6,6 +6,9 @@ import { z } from "zod";
 export const DISMISS_REASONS = ["not_relevant", "too_early", "too_expensive", "already_in_contact"] as const;
 export const DECISIONS = ["meeting", "intent", "dismiss"] as const;
 export const SUBJECTS = ["need", "result", "expert"] as const;
+/** The organizers' overview: a need's verdict from the suggestion cache. */
+export const VERDICTS = ["strong", "possible", "none", "not_computed"] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 const choice = { errorMap: () => ({ message: "match.errors.badDecision" }) };
 

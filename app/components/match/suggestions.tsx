@@ -129,10 +129,8 @@ function PanelBody({ panel }: { panel: Panel }) {
       ) : null}
       {panel.none ? (
         <Alert color="gray" title={t("match.panel.noneTitle")} data-testid="suggestions-none">
-          <Stack gap={4}>
-            <Text size="sm">{reasonText(panel.none)}</Text>
-            <Text size="sm">{t("match.panel.noneAdvice")}</Text>
-          </Stack>
+          {/* the engine's reason already names the follow-up (expert diagnosis or a university visit) */}
+          <Text size="sm">{reasonText(panel.none)}</Text>
         </Alert>
       ) : null}
       {fits.length ? (

@@ -14,7 +14,6 @@ export default {
     signIn: "Sign in to see suggested matches.",
     signInLink: "Sign in",
     noneTitle: "Nothing fits well yet",
-    noneAdvice: "An expert diagnosis or a university visit could help sharpen the need and find a partner.",
     weakNote: "Only weak matches, for reference:",
     fieldNote: "Field note",
     score: "Score {{score}}",

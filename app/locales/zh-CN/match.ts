@@ -14,7 +14,6 @@ export default {
     signIn: "登录后可查看匹配建议。",
     signInLink: "登录",
     noneTitle: "暂无合适的匹配",
-    noneAdvice: "建议安排专家诊断或高校走访，帮助明确需求并寻找合作方。",
     weakNote: "以下仅为弱相关，仅供参考：",
     fieldNote: "领域提示",
     score: "匹配分 {{score}}",
