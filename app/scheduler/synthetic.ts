@@ -134,10 +134,12 @@ export function randomInstance(seed: number): ScheduleInput {
   const slots: SlotIn[] = Array.from({ length: nSlots }, (_, i) => ({ id: 100 + i, startsAt: i * 30 * MIN, endsAt: i * 30 * MIN + 25 * MIN }));
   const tables: TableIn[] = Array.from({ length: nTables }, (_, i) => ({ id: 200 + i, capacity: 2 + pick(3) }));
   const participants: ParticipantIn[] = Array.from({ length: nPart }, (_, i) => {
-    if (rand() < 0.5) return { id: 1 + i, availability: null };
+    // now and then busy elsewhere in one slot (a talk on stage)
+    const busySlots = rand() < 0.15 ? [slots[pick(nSlots)].id] : null;
+    if (rand() < 0.5) return { id: 1 + i, availability: null, busySlots };
     const a = pick(nSlots);
     const b = a + pick(nSlots - a);
-    return { id: 1 + i, availability: [{ start: slots[a].startsAt, end: slots[b].endsAt }] };
+    return { id: 1 + i, availability: [{ start: slots[a].startsAt, end: slots[b].endsAt }], busySlots };
   });
   // some fixed meetings, clash-free by construction
   const fixed: FixedIn[] = [];

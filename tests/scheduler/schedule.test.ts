@@ -65,6 +65,7 @@ function optimum(input: ScheduleInput): number {
     pinned.add(`${f.tableId}@${f.slotId}`);
     for (const p of f.parties) fixedBusy.add(`${p}@${f.slotId}`);
   }
+  for (const p of input.participants) for (const sid of p.busySlots ?? []) fixedBusy.add(`${p.id}@${sid}`);
   const parts = new Map(input.participants.map((p) => [p.id, p]));
   const inside = (pid: number, s: SlotIn) => {
     const r = parts.get(pid)?.availability;
