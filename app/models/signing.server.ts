@@ -134,16 +134,24 @@ function firstSentence(text: string): string {
   return [...s].length > 80 ? `${[...s].slice(0, 80).join("")}…` : s;
 }
 
-/** Intents of this event that are not on the list yet and not dropped (the "add" picker). */
+/**
+ * What the "add" picker offers: intents not yet on the list and still open, first those with an
+ * agreement recorded at this event, then the event's own intents, then intents negotiating or
+ * signed elsewhere (the summit's ceremony signs deals that began at the talent fair). Any other
+ * intent can still be added by its number.
+ */
 export async function signingCandidates(eventId: number) {
   return sql<{ id: number; ref: string | null; enterprise: string; institution: string; stage: string }[]>`
     select i.id, i.ref, eo.name as enterprise, io.name as institution, i.stage
     from intent i
     join organization eo on eo.id = i.enterprise_org_id
     join organization io on io.id = i.institution_org_id
-    where i.event_id = ${eventId} and i.stage <> 'dropped'
+    left join lateral (select true as here from agreement a where a.intent_id = i.id and a.event_id = ${eventId} limit 1) ag on true
+    where i.stage not in ('dropped', 'completed')
       and not exists (select 1 from event_signing s where s.event_id = ${eventId} and s.intent_id = i.id)
-    order by (i.stage = 'signed') desc, i.id`;
+      and (ag.here or i.event_id = ${eventId} or i.stage in ('negotiating', 'signed'))
+    order by ag.here is not true, i.event_id is distinct from ${eventId}, (i.stage = 'signed') desc, i.id
+    limit 300`;
 }
 
 function signatory(value: string | null | undefined, field: string): string | null {

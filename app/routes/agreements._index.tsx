@@ -146,9 +146,9 @@ export default function AgreementsRoute() {
                       {a.institution.name}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{t(`pipeline.kinds.${a.kind}`)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>{t(`pipeline.kinds.${a.kind}`)}</Table.Td>
                   <Table.Td>{a.amountWan}</Table.Td>
-                  <Table.Td>{a.signedOn}</Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>{a.signedOn}</Table.Td>
                   <Table.Td>
                     <Text size="sm">{a.event?.name ?? "—"}</Text>
                   </Table.Td>

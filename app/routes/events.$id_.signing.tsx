@@ -74,7 +74,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const s = parseWithZod(formData, { schema: AddSchema });
       if (s.status !== "success") return data({ error: firstError(s.error), entry: null as number | null }, { status: 400 });
       const which = s.value.intentRef || s.value.pick;
-      if (!which) return data({ error: "pipeline.errors.intentNotFound", entry: null as number | null }, { status: 400 });
+      if (!which) return data({ error: "pipeline.errors.pickIntent", entry: null as number | null }, { status: 400 });
       await addSigning(actor, { eventId: event.id, intent: which, enterpriseSignatory: s.value.enterpriseSignatory, institutionSignatory: s.value.institutionSignatory });
       return redirectWithToast(path, { description: "pipeline.signing.added" });
     }
@@ -191,8 +191,8 @@ export default function SigningRoute() {
                             placeholder={t("pipeline.signing.signatoryPlaceholder")}
                             defaultValue={e.institutionSignatory ?? ""}
                           />
-                          <Button type="submit" size="xs" variant="light">
-                            {t("pipeline.signing.save")}
+                          <Button type="submit" size="xs" variant="light" aria-label={t("pipeline.signing.save")} title={t("pipeline.signing.save")}>
+                            {t("common.actions.save")}
                           </Button>
                         </Group>
                       </Form>
@@ -241,7 +241,7 @@ export default function SigningRoute() {
                   }))}
                   description={candidates.length ? undefined : t("pipeline.signing.noCandidates")}
                 />
-                <TextInput name="intentRef" label={t("pipeline.fields.project")} description={t("pipeline.signing.addHelp")} placeholder="I001" />
+                <TextInput name="intentRef" label={t("pipeline.signing.intentRef")} description={t("pipeline.signing.addHelp")} placeholder="I001" />
               </Group>
               <Group grow>
                 <TextInput name="enterpriseSignatory" label={t("pipeline.fields.enterpriseSignatory")} placeholder={t("pipeline.signing.signatoryPlaceholder")} />

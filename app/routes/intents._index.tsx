@@ -162,15 +162,15 @@ export default function IntentsRoute() {
                   <Table.Td>
                     <Text size="sm">{r.event?.name ?? "—"}</Text>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
                     <Badge color={STAGE_COLORS[r.stage]} variant="filled">
                       {t(`pipeline.stages.${r.stage}`)}
                     </Badge>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
                     <Text size="sm">{formatDate(r.stageChangedAt, i18n.language)}</Text>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
                     {r.agreementCount ? t("pipeline.agreements.wan", { amount: r.agreementAmount }) : "—"}
                   </Table.Td>
                 </Table.Tr>

@@ -54,14 +54,22 @@ describe("signing list", () => {
     expect(entry.agreement?.amountWan).toBe(200);
   });
 
-  test("candidates: the event's intents not yet listed and not dropped", async () => {
+  test("candidates: agreements at this event first, then the event's intents, then open deals elsewhere; not listed, dropped or completed", async () => {
     const ev = await makeEvent();
     const a = await makeIntent(w, { eventId: ev.id });
     const b = await makeIntent(w, { eventId: ev.id });
     const d = await makeIntent(w, { eventId: ev.id });
     await moveIntent(org, { id: d.id, version: 1, to: "dropped", reason: "暂缓" });
     await addSigning(org, { eventId: ev.id, intent: a.id });
-    expect((await signingCandidates(ev.id)).map((c) => c.id)).toEqual([b.id]);
+    const elsewhere = await makeIntent(w);
+    await moveIntent(org, { id: elsewhere.id, version: 1, to: "negotiating" });
+    const quiet = await makeIntent(w);
+    const signedHere = await makeIntent(w);
+    await recordAgreement(org, { intentId: signedHere.id, title: "签约", kind: "技术转让", amountWan: 1, signedOn: "2017-09-20", signedOnStage: true, eventId: ev.id });
+    const ids = (await signingCandidates(ev.id)).map((c) => c.id);
+    expect(ids.slice(0, 2)).toEqual([signedHere.id, b.id]);
+    expect(ids).toContain(elsewhere.id);
+    for (const gone of [a.id, d.id, quiet.id]) expect(ids).not.toContain(gone);
   });
 
   describe("refused, nothing written", () => {
@@ -129,6 +137,12 @@ describe("signing pages", () => {
     );
     expect(twice.status).toBe(409);
     expect(twice.data).toMatchObject({ error: "pipeline.errors.alreadyListed" });
+
+    const nothing = await run(() =>
+      signingAction({ request: postRequest("/events/TEV-SIGN-1/signing", { intent: "add", pick: "", intentRef: "　" }, { cookie: w.organizer.cookie }), params: { id: "TEV-SIGN-1" }, context: {} }),
+    );
+    expect(nothing.status).toBe(400);
+    expect(nothing.data).toMatchObject({ error: "pipeline.errors.pickIntent" });
 
     const unknown = await run(() =>
       signingAction({ request: postRequest("/events/TEV-SIGN-1/signing", { intent: "shuffle" }, { cookie: w.organizer.cookie }), params: { id: "TEV-SIGN-1" }, context: {} }),
