@@ -1,5 +1,6 @@
 import { sql } from "../../db/client.server";
 import { forbidden, type Actor } from "./audit.server";
+import { QUALITY_CHECKS, type QualityCheck } from "~/utils/need-quality";
 import { invalid, notFound, transition } from "./catalog.server";
 
 // Need-quality triage. Industry reviewers ask four things of a technology need before they
@@ -9,11 +10,7 @@ import { invalid, notFound, transition } from "./catalog.server";
 // organizer reads the need and decides whether to send it back (the existing 退回修改 workflow,
 // catalog.server.ts transition) with the missing items named in the comment.
 
-export const QUALITY_CHECKS = ["benefit", "targets", "budget", "deadline"] as const;
-export type QualityCheck = (typeof QUALITY_CHECKS)[number];
-export function isQualityCheck(v: unknown): v is QualityCheck {
-  return typeof v === "string" && (QUALITY_CHECKS as readonly string[]).includes(v);
-}
+export { isQualityCheck, QUALITY_CHECKS, type QualityCheck } from "~/utils/need-quality";
 
 export type NeedText = { title: string; description: string; budgetWan: number | null; deadline: string | null };
 

@@ -184,7 +184,8 @@ export default function AdminMergeRoute() {
                 <input type="hidden" name="duplicateId" value={preview.duplicate.id} />
                 <input type="hidden" name="survivorVersion" value={preview.survivor.version} />
                 <input type="hidden" name="duplicateVersion" value={preview.duplicate.version} />
-                <Button type="submit" color="red">
+                {/* red.9: white on Mantine's default red fails WCAG AA contrast */}
+                <Button type="submit" color="red.9">
                   {t("admin.merge.confirm")}
                 </Button>
               </Form>

@@ -117,13 +117,13 @@ export default function AdminOrgsRoute() {
                     <Text size="xs" c="dimmed">
                       #{o.id}
                       {o.ref ? ` · ${o.ref}` : ""} ·{" "}
-                      <Anchor component={Link} to={`/orgs/${o.id}/edit`} size="xs">
+                      <Anchor component={Link} to={`/orgs/${o.id}/edit`} size="xs" underline="always">
                         {t("admin.orgs.edit")}
                       </Anchor>
                       {isAdmin ? (
                         <>
                           {" · "}
-                          <Anchor component={Link} to={`/admin/merge?entity=organization&survivor=${o.id}`} size="xs">
+                          <Anchor component={Link} to={`/admin/merge?entity=organization&survivor=${o.id}`} size="xs" underline="always">
                             {t("admin.orgs.merge")}
                           </Anchor>
                         </>

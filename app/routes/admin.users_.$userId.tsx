@@ -180,7 +180,7 @@ export default function AdminUserRoute() {
           <input type="hidden" name="version" value={user.version} />
           <Stack gap="xs" align="flex-start">
             {user.disabled ? null : <Text size="sm">{t("admin.users.disableHint")}</Text>}
-            <Button type="submit" name="intent" value={user.disabled ? "enable" : "disable"} color={user.disabled ? "teal" : "red"} disabled={self}>
+            <Button type="submit" name="intent" value={user.disabled ? "enable" : "disable"} color={user.disabled ? "teal.9" : "red.9"} disabled={self}>
               {user.disabled ? t("admin.users.enable") : t("admin.users.disable")}
             </Button>
           </Stack>
@@ -239,7 +239,7 @@ export default function AdminUserRoute() {
                       <input type="hidden" name="intent" value="removeMembership" />
                       <input type="hidden" name="membershipId" value={m.id} />
                       <input type="hidden" name="version" value={m.version} />
-                      <Button type="submit" variant="subtle" color="red" size="xs" aria-label={`${t("admin.memberships.remove")}: ${m.orgName}`}>
+                      <Button type="submit" variant="subtle" color="red.9" size="xs" aria-label={`${t("admin.memberships.remove")}: ${m.orgName}`}>
                         {t("admin.memberships.remove")}
                       </Button>
                     </Form>

@@ -1,5 +1,5 @@
 import { parseWithZod } from "@conform-to/zod";
-import { Alert, Anchor, Badge, Button, Checkbox, Group, NativeSelect, Paper, Stack, Text, Textarea, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Checkbox, Fieldset, Group, NativeSelect, Paper, Stack, Text, Textarea, Title } from "@mantine/core";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -7,11 +7,12 @@ import { z } from "zod";
 import { StatusBadge } from "~/components/catalog/labels";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { modelProblem } from "~/models/catalog.server";
-import { isQualityCheck, listQualityQueue, QUALITY_CHECKS, sendBackForQuality, type QualityCheck } from "~/models/need-quality.server";
+import { listQualityQueue, sendBackForQuality } from "~/models/need-quality.server";
 import { getClientIp, requireRole } from "~/utils/auth.server";
 import { getT, toMessageKey } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 import { formatDateTime } from "~/utils/misc";
+import { isQualityCheck, QUALITY_CHECKS, type QualityCheck } from "~/utils/need-quality";
 import { STAFF_ROLES } from "~/utils/roles";
 import { redirectWithToast } from "~/utils/toast.server";
 
@@ -142,7 +143,7 @@ export default function QualityRoute() {
                       </Anchor>
                     </Title>
                     <Text size="sm" c="dimmed">
-                      <Anchor component={Link} to={`/orgs/${item.orgId}`} c="dimmed">
+                      <Anchor component={Link} to={`/orgs/${item.orgId}`} c="dimmed" underline="always">
                         {item.orgName}
                       </Anchor>
                       {item.submittedAt ? ` · ${t("catalog.list.submitted")} ${formatDateTime(item.submittedAt, i18n.language)}` : ""}
@@ -157,13 +158,14 @@ export default function QualityRoute() {
                       <input type="hidden" name="id" value={item.id} />
                       <input type="hidden" name="version" value={item.version} />
                       <Stack gap="xs">
-                        <Checkbox.Group label={t("admin.quality.lead")}>
+                        {/* plain checkboxes in a fieldset: Checkbox.Group is controlled and would ignore defaultChecked */}
+                        <Fieldset legend={t("admin.quality.lead")} variant="unstyled">
                           <Group gap="md" mt={4}>
                             {QUALITY_CHECKS.map((c) => (
                               <Checkbox key={c} name="missing" value={c} defaultChecked={item.missing.includes(c)} label={t(`admin.quality.checks.${c}`)} />
                             ))}
                           </Group>
-                        </Checkbox.Group>
+                        </Fieldset>
                         <Group align="flex-end">
                           <Textarea name="note" label={t("admin.quality.note")} autosize minRows={1} maxRows={5} style={{ flex: 1 }} maxLength={1500} />
                           <Button type="submit" variant="default" aria-describedby={headingId}>
