@@ -135,7 +135,7 @@ export default function AgreementsRoute() {
                       {a.title}
                     </Anchor>
                     {a.signedOnStage ? (
-                      <Badge ml="xs" size="sm" variant="filled" color="grape.9">
+                      <Badge ml="xs" size="sm" variant="filled" color="grape.9" miw="max-content">
                         {t("pipeline.agreements.onStage")}
                       </Badge>
                     ) : null}

@@ -217,7 +217,7 @@ export default function IntentRoute() {
                     <Table.Td>
                       {a.title}
                       {a.signedOnStage ? (
-                        <Badge ml="xs" size="sm" variant="filled" color="grape.9">
+                        <Badge ml="xs" size="sm" variant="filled" color="grape.9" miw="max-content">
                           {t("pipeline.agreements.onStage")}
                         </Badge>
                       ) : null}

@@ -163,7 +163,7 @@ export default function IntentsRoute() {
                     <Text size="sm">{r.event?.name ?? "—"}</Text>
                   </Table.Td>
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    <Badge color={STAGE_COLORS[r.stage]} variant="filled">
+                    <Badge color={STAGE_COLORS[r.stage]} variant="filled" miw="max-content">
                       {t(`pipeline.stages.${r.stage}`)}
                     </Badge>
                   </Table.Td>
