@@ -16,13 +16,13 @@ afterAll(async () => {
   await db.end();
 });
 
-async function logIn(page: Page) {
-  if (!enterprise) throw new Error("no demo enterprise login");
+async function logIn(page: Page, who = enterprise) {
+  if (!who) throw new Error("no demo login");
   await page.goto(url("/login"));
   // the browser profile is shared by the file's tests: already signed in, /login sends us home
   if (new URL(page.url()).pathname !== "/login") return;
-  await page.getByLabel("邮箱").fill(enterprise.email);
-  await page.getByLabel(/^密码/).fill(enterprise.password);
+  await page.getByLabel("邮箱").fill(who.email);
+  await page.getByLabel(/^密码/).fill(who.password);
   await page.getByRole("button", { name: "登录" }).last().click();
   await page.waitForURL(url("/"));
 }
@@ -52,13 +52,13 @@ describe("suggestions on a need's page", () => {
     await second.getByRole("button", { name: "不感兴趣" }).click();
     await second.getByLabel("为时尚早").check();
     await second.getByRole("button", { name: "确认忽略" }).click();
-    await expect.poll(() => page.locator(`[data-testid=suggestion][data-ref="${dismissedRef}"]`).count()).toBe(0);
+    await expect.poll(() => page.locator(`[data-testid=suggestion][data-ref="${dismissedRef}"]`).count(), { timeout: 20_000 }).toBe(0);
 
     // accept the first as a meeting request
     const acceptedRef = await first.getAttribute("data-ref");
     const accepted = page.locator(`[data-testid=suggestion][data-ref="${acceptedRef}"]`);
     await accepted.getByRole("button", { name: "申请对接洽谈" }).click();
-    await expect.poll(() => accepted.getByTestId("suggestion-outcome").count()).toBe(1);
+    await expect.poll(() => accepted.getByTestId("suggestion-outcome").count(), { timeout: 20_000 }).toBe(1);
     expect(await accepted.getByTestId("suggestion-outcome").innerText()).toContain("已申请对接洽谈");
 
     // after a reload: still gone, still accepted
@@ -87,6 +87,68 @@ describe("suggestions on a need's page", () => {
     expect(await page.getByTestId("suggestions-none").innerText()).toContain("专家诊断");
     // whatever is listed is marked weak
     for (const label of await page.getByTestId("suggestion-label").allInnerTexts()) expect(label).toBe("弱相关");
+    await page.close();
+  });
+});
+
+describe("the organizers' overview and the inbox", () => {
+  test("an organizer recomputes all suggestions, sees which open needs have nothing that fits, filters and exports", async () => {
+    const page = await browser.newPage();
+    await browser.clearCookies();
+    await logIn(
+      page,
+      DEMO_LOGINS.find((l) => l.role === "organizer")
+    );
+    await page.goto(url("/matching"));
+    await page.getByRole("link", { name: "匹配总览" }).waitFor();
+    await page.getByRole("button", { name: "重新计算全部匹配" }).click();
+    // the worker computes every open need in slices; the page reads the cache
+    await expect
+      .poll(
+        async () => {
+          await page.goto(url("/matching"));
+          return page.getByTestId("overview-counts").innerText();
+        },
+        { timeout: 55_000, interval: 2_000 }
+      )
+      .toMatch(/尚未计算 0/);
+    await page.getByLabel("匹配情况").click();
+    await page.getByRole("option", { name: "无合适匹配" }).click();
+    await page.getByRole("button", { name: "筛选", exact: true }).click();
+    await page.waitForURL(/verdict=none/);
+    const rows = page.getByTestId("overview-table").locator("tbody tr");
+    await expect.poll(async () => (await rows.allInnerTexts()).every((r) => r.includes("无合适匹配")), { timeout: 10_000 }).toBe(true);
+    const verdicts = await rows.allInnerTexts();
+    expect(verdicts.length).toBeGreaterThan(0);
+    for (const row of verdicts) expect(row).toContain("建议专家诊断或高校走访");
+    const csv = await page.request.get(url("/matching/export?format=csv&verdict=none"));
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain("需求名称");
+    await page.close();
+  }, 90_000);
+
+  test("the university sees new strong suggestions for its results in the inbox, and the badge clears", async () => {
+    const page = await browser.newPage();
+    await browser.clearCookies();
+    await logIn(
+      page,
+      DEMO_LOGINS.find((l) => l.role === "university")
+    );
+    const badge = page.getByRole("navigation").getByRole("link", { name: /匹配提醒/ });
+    await badge.waitFor();
+    const before = await badge.innerText();
+    await page.goto(url("/inbox"));
+    await page.getByRole("heading", { level: 1, name: "匹配提醒" }).waitFor();
+    const items = await page.getByTestId("inbox-item").count();
+    // a badge number was shown exactly when there were new items
+    expect(/\d/.test(before)).toBe(items > 0);
+    await page.goto(url("/"));
+    expect(
+      await page
+        .getByRole("navigation")
+        .getByRole("link", { name: /匹配提醒/ })
+        .innerText()
+    ).not.toMatch(/\d/);
     await page.close();
   });
 });
