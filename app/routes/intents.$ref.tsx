@@ -269,7 +269,10 @@ function StageForms({ intent, reply }: { intent: LoadedIntent; reply: Reply | un
   const isPending = useIsPending();
   const errorOf = useFieldError();
   const moves = MOVES[intent.stage];
-  const [to, setTo] = useState<string>(moves[0] ?? "");
+  // After a refused submission (also without JavaScript) the form shows the stage that was chosen,
+  // so a drop without a reason keeps its reason field and the message on it.
+  const submitted = reply?.form === "move" ? reply.result.initialValue?.to : undefined;
+  const [to, setTo] = useState<string>(typeof submitted === "string" && (moves as readonly string[]).includes(submitted) ? submitted : (moves[0] ?? ""));
   const [moveForm, moveFields] = useForm({
     id: `move-${intent.version}`,
     lastResult: reply?.form === "move" ? reply.result : undefined,
