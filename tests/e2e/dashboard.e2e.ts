@@ -105,6 +105,7 @@ describe("dashboard and yearly report (demo data, 2017)", () => {
     await expect.poll(() => page.getByLabel("目标值：技术需求（项）").inputValue()).toBe("200");
     expect(await page.getByLabel("目标值：合作项目（个）").inputValue()).toBe("10");
     expect(await seriousViolations(page)).toEqual([]);
+    if (process.env.KPI_SHOTS) await page.screenshot({ path: `${process.env.KPI_SHOTS}/targets.png`, fullPage: true });
 
     // a period that ends before it starts: a message, no figures (the page answers 400, which
     // Chromium logs as a failed resource)
@@ -154,6 +155,16 @@ describe("dashboard and yearly report (demo data, 2017)", () => {
     await page.goto(url("/reports/yearly?year=2017&quarter=4"));
     await page.waitForLoadState("networkidle");
     await expect.poll(() => page.getByRole("heading", { level: 1 }).innerText()).toBe("2017 年第4季度科技合作交流工作情况");
+    if (process.env.KPI_SHOTS) await page.screenshot({ path: `${process.env.KPI_SHOTS}/report-q4.png` });
+
+    // English rendering: the same figures in English sentences
+    await browser.context.addCookies([{ name: "lng", value: "en", url: url("/") }]);
+    await page.goto(url("/reports/yearly?year=2017"));
+    await page.waitForLoadState("networkidle");
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).innerText()).toBe("Science and technology cooperation, 2017");
+    expect(await page.locator('[data-sentence="collect"]').innerText()).toContain(`${want.needs} valid technology needs were collected from ${want.need_enterprises} enterprises`);
+    expect(await seriousViolations(page)).toEqual([]);
+    await browser.context.clearCookies();
     await page.close();
   });
 });

@@ -23,7 +23,8 @@ export function KpiTableView({ table, caption, id, maxRows }: { table: KpiTable;
   const { t, i18n } = useTranslation();
   const rows = maxRows ? table.rows.slice(0, maxRows) : table.rows;
   return (
-    <Table.ScrollContainer minWidth={400} type="native">
+    // a wide table scrolls sideways inside a focusable region, so keyboard users can scroll it too
+    <Box style={{ overflowX: "auto" }} tabIndex={0} role="region" aria-label={caption ?? t(table.title)}>
       <Table id={id} striped withTableBorder withColumnBorders captionSide="top" className="kpi-table" data-table={table.id}>
         <Table.Caption>{caption ?? t(table.title)}</Table.Caption>
         <Table.Thead>
@@ -59,7 +60,7 @@ export function KpiTableView({ table, caption, id, maxRows }: { table: KpiTable;
           )}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </Box>
   );
 }
 
