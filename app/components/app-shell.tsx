@@ -7,6 +7,7 @@ import {
   IconBell,
   IconBuilding,
   IconBulb,
+  IconCalendarEvent,
   IconBriefcase,
   IconChartBar,
   IconChecklist,
@@ -51,6 +52,8 @@ function navSections(user: ShellUser | null, orgs: ShellOrg[], inboxCount: numbe
         { to: "/results", label: "common.nav.results", icon: <IconFlask size={18} aria-hidden /> },
         { to: "/experts", label: "common.nav.experts", icon: <IconSchool size={18} aria-hidden /> },
         { to: "/search", label: "common.nav.search", icon: <IconSearch size={18} aria-hidden /> },
+        // 对接活动: listed to everybody (drafts only to staff); organizers manage from each event's page
+        { to: "/events", label: "events.nav", icon: <IconCalendarEvent size={18} aria-hidden /> },
       ],
     },
   ];

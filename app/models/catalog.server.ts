@@ -353,6 +353,92 @@ export async function transition(
   });
 }
 
+// ---------------------------------------------------------------- creating and saving forms
+
+/** The audited picture of a row: the form's columns (`names`), status and version. */
+function snapshot(names: readonly string[], row: Record<string, unknown>): Record<string, postgres.JSONValue> {
+  const out: Record<string, postgres.JSONValue> = {};
+  for (const k of [...names, "status", "version"]) out[k] = toJson(row[k]);
+  return out;
+}
+
+type Saved = { id: number; ref: string | null; status: CatalogStatus; version: number };
+
+/**
+ * A new record of `kind` for organization `orgId`, as a draft — or straight into review with
+ * `submit` — with one audit row and one sync job, in the caller's transaction: 403 unless the
+ * actor may create for the organization, then `check` runs the kind's own rules.
+ */
+export async function insertRecord(
+  tx: Tx,
+  actor: Actor | null,
+  kind: CatalogKind,
+  names: readonly string[],
+  input: { orgId: number; submit?: boolean; values: Record<string, unknown>; check?: () => Promise<void> | void },
+): Promise<Saved> {
+  await assertCanCreate(tx, actor, kind, input.orgId);
+  await input.check?.();
+  const status: CatalogStatus = input.submit ? "pending_review" : "draft";
+  const row = {
+    ...input.values,
+    org_id: input.orgId,
+    status,
+    submitted_at: input.submit ? new Date() : null,
+    created_by: actor?.id ?? null,
+  };
+  const [saved] = await tx<{ id: number; ref: string | null; version: number }[]>`
+    insert into ${tx(TABLE[kind])} ${tx(row as Record<string, postgres.ParameterOrJSON<never>>, ["org_id", "status", "submitted_at", "created_by", ...names])}
+    returning id, ref, version`;
+  await audit(tx, {
+    actor,
+    action: `${kind}.create`,
+    entity: kind,
+    entityId: saved.id,
+    after: { org_id: input.orgId, ...snapshot(names, { ...input.values, status, version: saved.version }) },
+  });
+  await enqueueSync(tx, kind, [saved.id]);
+  return { id: saved.id, ref: saved.ref, status, version: saved.version };
+}
+
+/**
+ * Saves a form over `before` (the row read `for update`, or undefined: 404), from the version
+ * the form was rendered with (409 when it changed since: nothing is written). The owner may
+ * edit until the record is closed, staff always; `submit` also sends a draft to review.
+ * `check` runs the kind's own rules once access is settled, before anything is written.
+ */
+export async function saveRecord(
+  tx: Tx,
+  actor: Actor | null,
+  kind: CatalogKind,
+  names: readonly string[],
+  before: (Record<string, unknown> & { id: number; org_id: number; status: string; visibility: string; published_at: Date | string | null; version: number }) | undefined,
+  input: { version: number; submit?: boolean; values: Record<string, unknown>; check?: (next: CatalogStatus) => Promise<void> | void },
+): Promise<Saved> {
+  if (!before) notFound();
+  const { staff } = await assertCanWrite(tx, actor, { orgId: before.org_id, status: before.status, visibility: before.visibility, publishedAt: before.published_at });
+  if (before.version !== input.version) stale();
+  const status = isCatalogStatus(before.status) ? before.status : "closed";
+  if (!staff && !OWNER_EDITABLE.includes(status)) conflict("catalog.errors.notEditable");
+  if (input.submit && status !== "draft") conflict("catalog.errors.wrongStatus");
+  const next: CatalogStatus = input.submit ? "pending_review" : status;
+  await input.check?.(next);
+
+  const [after] = await tx<{ id: number; ref: string | null; version: number }[]>`
+    update ${tx(TABLE[kind])} set ${tx(input.values as Record<string, postgres.ParameterOrJSON<never>>, ...names)}, status = ${next}, version = version + 1
+      ${input.submit ? tx`, submitted_at = now(), review_comment = null` : tx``}
+    where id = ${before.id}
+    returning id, ref, version`;
+  await audit(tx, {
+    actor,
+    action: `${kind}.${input.submit ? "update_submit" : "update"}`,
+    entity: kind,
+    entityId: before.id,
+    ...diff(snapshot(names, before), snapshot(names, { ...input.values, status: next, version: after.version })),
+  });
+  await enqueueSync(tx, kind, [before.id]);
+  return { id: after.id, ref: after.ref, status: next, version: after.version };
+}
+
 // ---------------------------------------------------------------- finding records by URL
 
 /** /needs/N001 or /needs/17: an external ref, else a numeric id. null = cannot be a record. */

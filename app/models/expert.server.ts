@@ -1,6 +1,5 @@
 import type postgres from "postgres";
 import { sql } from "../../db/client.server";
-import { enqueueSync } from "../../search/sync.server";
 import {
   isCatalogStatus,
   isTechField,
@@ -11,26 +10,21 @@ import {
   type Visibility,
 } from "~/utils/catalog";
 import { isOrgKind, type OrgKind } from "~/utils/roles";
-import { audit, type Actor, type Tx } from "./audit.server";
+import { type Actor, type Tx } from "./audit.server";
 import {
   accessFor,
-  assertCanCreate,
-  assertCanWrite,
   canRead,
   canSeeContact,
-  conflict,
-  diff,
   listReadable,
   notFound,
-  OWNER_EDITABLE,
   parseRef,
   refCondition,
   refOrder,
-  stale,
-  toJson,
   transition,
   type Access,
   type Viewer,
+  insertRecord,
+  saveRecord,
 } from "./catalog.server";
 
 // 专家: expert profiles of universities and institutes. Shared rules are in catalog.server.ts.
@@ -172,41 +166,13 @@ function columns(input: ExpertInput) {
 }
 type Columns = ReturnType<typeof columns>;
 const COLUMN_NAMES: (keyof Columns)[] = ["name", "title", "areas", "honors", "fields", "bio", "email", "phone", "visibility"];
-const INSERT_ONLY = ["org_id", "status", "submitted_at", "created_by"] as const;
-
-function snapshot(r: ExpertRow | (Columns & { status: string; version: number })) {
-  const out: Record<string, postgres.JSONValue> = {};
-  for (const k of [...COLUMN_NAMES, "status", "version"] as const) out[k] = toJson(r[k]);
-  return out;
-}
-
 /** A new expert profile of an institution, as a draft or (submit) straight into review. */
 export async function createExpert(
   actor: Actor | null,
   input: ExpertInput & { orgId: number; submit?: boolean },
 ): Promise<{ id: number; ref: string | null; status: CatalogStatus }> {
   return sql.begin(async (tx) => {
-    await assertCanCreate(tx, actor, "expert", input.orgId);
-    const status: CatalogStatus = input.submit ? "pending_review" : "draft";
-    const values = {
-      ...columns(input),
-      org_id: input.orgId,
-      status,
-      submitted_at: input.submit ? new Date() : null,
-      created_by: actor?.id ?? null,
-    };
-    const [row] = await tx<{ id: number; ref: string | null; version: number }[]>`
-      insert into expert ${tx(values, [...INSERT_ONLY, ...COLUMN_NAMES])}
-      returning id, ref, version`;
-    await audit(tx, {
-      actor,
-      action: "expert.create",
-      entity: "expert",
-      entityId: row.id,
-      after: { org_id: input.orgId, ...snapshot({ ...columns(input), status, version: row.version }) },
-    });
-    await enqueueSync(tx, "expert", [row.id]);
-    return { id: row.id, ref: row.ref, status };
+    return insertRecord(tx, actor, "expert", COLUMN_NAMES, { orgId: input.orgId, submit: input.submit, values: columns(input) });
   });
 }
 
@@ -217,29 +183,11 @@ export async function updateExpert(
 ): Promise<{ id: number; ref: string | null; status: CatalogStatus; version: number }> {
   return sql.begin(async (tx) => {
     const [before] = await expertRows(tx, tx`x.id = ${input.id}`, tx`for update of x`);
-    if (!before) notFound();
-    const { staff } = await assertCanWrite(tx, actor, accessRow(before));
-    if (before.version !== input.version) stale();
-    const status = isCatalogStatus(before.status) ? before.status : "closed";
-    if (!staff && !OWNER_EDITABLE.includes(status)) conflict("catalog.errors.notEditable");
-    if (input.submit && status !== "draft") conflict("catalog.errors.wrongStatus");
-    const next: CatalogStatus = input.submit ? "pending_review" : status;
-
-    const values = columns(input);
-    const [after] = await tx<{ id: number; ref: string | null; version: number }[]>`
-      update expert set ${tx(values, ...COLUMN_NAMES)}, status = ${next}, version = version + 1
-        ${input.submit ? tx`, submitted_at = now(), review_comment = null` : tx``}
-      where id = ${before.id}
-      returning id, ref, version`;
-    await audit(tx, {
-      actor,
-      action: input.submit ? "expert.update_submit" : "expert.update",
-      entity: "expert",
-      entityId: before.id,
-      ...diff(snapshot(before), snapshot({ ...values, status: next, version: after.version })),
+    return saveRecord(tx, actor, "expert", COLUMN_NAMES, before, {
+      version: input.version,
+      submit: input.submit,
+      values: columns(input),
     });
-    await enqueueSync(tx, "expert", [before.id]);
-    return { id: after.id, ref: after.ref, status: next, version: after.version };
   });
 }
 

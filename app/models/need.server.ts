@@ -1,6 +1,5 @@
 import type postgres from "postgres";
 import { sql } from "../../db/client.server";
-import { enqueueSync } from "../../search/sync.server";
 import {
   isCatalogStatus,
   isCooperationMode,
@@ -13,28 +12,23 @@ import {
   type Visibility,
 } from "~/utils/catalog";
 import { isOrgKind, type OrgKind } from "~/utils/roles";
-import { audit, type Actor, type Tx } from "./audit.server";
+import { type Actor, type Tx } from "./audit.server";
 import {
   accessFor,
-  assertCanCreate,
-  assertCanWrite,
   canRead,
   canSeeContact,
-  conflict,
-  diff,
   invalid,
   listReadable,
   notFound,
-  OWNER_EDITABLE,
   parseRef,
   refCondition,
   refOrder,
-  stale,
-  toJson,
   transition,
   type Access,
   type RecordSummary,
   type Viewer,
+  insertRecord,
+  saveRecord,
 } from "./catalog.server";
 
 // 技术需求: an enterprise's technology needs. Rules shared with results and experts (who may
@@ -208,14 +202,6 @@ const COLUMN_NAMES: (keyof Columns)[] = [
   "contact_email",
 ];
 
-const INSERT_ONLY = ["org_id", "status", "submitted_at", "created_by"] as const;
-
-function snapshot(r: NeedRow | (Columns & { status: string; version: number })) {
-  const out: Record<string, postgres.JSONValue> = {};
-  for (const k of [...COLUMN_NAMES, "status", "version"] as const) out[k] = toJson(r[k]);
-  return out;
-}
-
 /**
  * A new need of organization `orgId`, as a draft — or straight into review with `submit`
  * (then a technology field is required). Members of the enterprise and staff only (403);
@@ -226,28 +212,14 @@ export async function createNeed(
   input: NeedInput & { orgId: number; submit?: boolean },
 ): Promise<{ id: number; ref: string | null; status: CatalogStatus }> {
   return sql.begin(async (tx) => {
-    await assertCanCreate(tx, actor, "need", input.orgId);
-    if (input.submit && !input.field) invalid("catalog.validation.fieldRequiredOnSubmit", "field");
-    const status: CatalogStatus = input.submit ? "pending_review" : "draft";
-    const values = {
-      ...columns(input),
-      org_id: input.orgId,
-      status,
-      submitted_at: input.submit ? new Date() : null,
-      created_by: actor?.id ?? null,
-    };
-    const [row] = await tx<{ id: number; ref: string | null; version: number }[]>`
-      insert into need ${tx(values, [...INSERT_ONLY, ...COLUMN_NAMES])}
-      returning id, ref, version`;
-    await audit(tx, {
-      actor,
-      action: "need.create",
-      entity: "need",
-      entityId: row.id,
-      after: { org_id: input.orgId, ...snapshot({ ...columns(input), status, version: row.version }) },
+    return insertRecord(tx, actor, "need", COLUMN_NAMES, {
+      orgId: input.orgId,
+      submit: input.submit,
+      values: columns(input),
+      check: async () => {
+        if (input.submit && !input.field) invalid("catalog.validation.fieldRequiredOnSubmit", "field");
+      },
     });
-    await enqueueSync(tx, "need", [row.id]);
-    return { id: row.id, ref: row.ref, status };
   });
 }
 
@@ -262,31 +234,14 @@ export async function updateNeed(
 ): Promise<{ id: number; ref: string | null; status: CatalogStatus; version: number }> {
   return sql.begin(async (tx) => {
     const [before] = await needRows(tx, tx`n.id = ${input.id}`, tx`for update of n`);
-    if (!before) notFound();
-    const { staff } = await assertCanWrite(tx, actor, accessRow(before));
-    if (before.version !== input.version) stale();
-    const status = isCatalogStatus(before.status) ? before.status : "closed";
-    if (!staff && !OWNER_EDITABLE.includes(status)) conflict("catalog.errors.notEditable");
-    if (input.submit && status !== "draft") conflict("catalog.errors.wrongStatus");
-    const next: CatalogStatus = input.submit ? "pending_review" : status;
-    if (!input.field && next !== "draft") invalid("catalog.validation.fieldRequiredOnSubmit", "field");
-
-    const values = columns(input);
-    const [after] = await tx<{ id: number; ref: string | null; version: number }[]>`
-      update need set ${tx(values, ...COLUMN_NAMES)}, status = ${next}, version = version + 1
-        ${input.submit ? tx`, submitted_at = now(), review_comment = null` : tx``}
-      where id = ${before.id}
-      returning id, ref, version`;
-    const change = diff(snapshot(before), snapshot({ ...values, status: next, version: after.version }));
-    await audit(tx, {
-      actor,
-      action: input.submit ? "need.update_submit" : "need.update",
-      entity: "need",
-      entityId: before.id,
-      ...change,
+    return saveRecord(tx, actor, "need", COLUMN_NAMES, before, {
+      version: input.version,
+      submit: input.submit,
+      values: columns(input),
+      check: (next) => {
+        if (!input.field && next !== "draft") invalid("catalog.validation.fieldRequiredOnSubmit", "field");
+      },
     });
-    await enqueueSync(tx, "need", [before.id]);
-    return { id: after.id, ref: after.ref, status: next, version: after.version };
   });
 }
 

@@ -1,6 +1,5 @@
 import type postgres from "postgres";
 import { sql } from "../../db/client.server";
-import { enqueueSync } from "../../search/sync.server";
 import {
   isCatalogStatus,
   isCooperationMode,
@@ -15,28 +14,23 @@ import {
   type Visibility,
 } from "~/utils/catalog";
 import { isOrgKind, type OrgKind } from "~/utils/roles";
-import { audit, type Actor, type Tx } from "./audit.server";
+import { type Actor, type Tx } from "./audit.server";
 import {
   accessFor,
-  assertCanCreate,
-  assertCanWrite,
   canRead,
   canSeeContact,
-  conflict,
-  diff,
   invalid,
   listReadable,
   notFound,
-  OWNER_EDITABLE,
   parseRef,
   refCondition,
   refOrder,
-  stale,
-  toJson,
   transition,
   type Access,
   type RecordSummary,
   type Viewer,
+  insertRecord,
+  saveRecord,
 } from "./catalog.server";
 import type { Contact } from "./need.server";
 
@@ -248,14 +242,6 @@ const COLUMN_NAMES: (keyof Columns)[] = [
   "contact_phone",
   "contact_email",
 ];
-const INSERT_ONLY = ["org_id", "status", "submitted_at", "created_by"] as const;
-
-function snapshot(r: ResultRow | (Columns & { status: string; version: number })) {
-  const out: Record<string, postgres.JSONValue> = {};
-  for (const k of [...COLUMN_NAMES, "status", "version"] as const) out[k] = toJson(r[k]);
-  return out;
-}
-
 /** The lead expert must be one of the result's own organization (400 on the field otherwise). */
 async function assertLeadExpert(tx: Tx, expertId: number | null, orgId: number) {
   if (expertId === null) return;
@@ -269,29 +255,15 @@ export async function createResult(
   input: ResultInput & { orgId: number; submit?: boolean },
 ): Promise<{ id: number; ref: string | null; status: CatalogStatus }> {
   return sql.begin(async (tx) => {
-    await assertCanCreate(tx, actor, "result", input.orgId);
-    await assertLeadExpert(tx, input.leadExpertId, input.orgId);
-    if (input.submit && !input.field) invalid("catalog.validation.fieldRequiredOnSubmit", "field");
-    const status: CatalogStatus = input.submit ? "pending_review" : "draft";
-    const values = {
-      ...columns(input),
-      org_id: input.orgId,
-      status,
-      submitted_at: input.submit ? new Date() : null,
-      created_by: actor?.id ?? null,
-    };
-    const [row] = await tx<{ id: number; ref: string | null; version: number }[]>`
-      insert into result ${tx(values, [...INSERT_ONLY, ...COLUMN_NAMES])}
-      returning id, ref, version`;
-    await audit(tx, {
-      actor,
-      action: "result.create",
-      entity: "result",
-      entityId: row.id,
-      after: { org_id: input.orgId, ...snapshot({ ...columns(input), status, version: row.version }) },
+    return insertRecord(tx, actor, "result", COLUMN_NAMES, {
+      orgId: input.orgId,
+      submit: input.submit,
+      values: columns(input),
+      check: async () => {
+        await assertLeadExpert(tx, input.leadExpertId, input.orgId);
+        if (input.submit && !input.field) invalid("catalog.validation.fieldRequiredOnSubmit", "field");
+      },
     });
-    await enqueueSync(tx, "result", [row.id]);
-    return { id: row.id, ref: row.ref, status };
   });
 }
 
@@ -302,32 +274,16 @@ export async function updateResult(
 ): Promise<{ id: number; ref: string | null; status: CatalogStatus; version: number }> {
   return sql.begin(async (tx) => {
     const [before] = await resultRows(tx, tx`r.id = ${input.id}`, tx`for update of r`);
-    if (!before) notFound();
-    const { staff } = await assertCanWrite(tx, actor, accessRow(before));
-    if (before.version !== input.version) stale();
-    const status = isCatalogStatus(before.status) ? before.status : "closed";
-    if (!staff && !OWNER_EDITABLE.includes(status)) conflict("catalog.errors.notEditable");
-    if (input.submit && status !== "draft") conflict("catalog.errors.wrongStatus");
-    // An expert who moved to another organization stays the lead of the results they had.
-    if (input.leadExpertId !== before.lead_expert_id) await assertLeadExpert(tx, input.leadExpertId, before.org_id);
-    const next: CatalogStatus = input.submit ? "pending_review" : status;
-    if (!input.field && next !== "draft") invalid("catalog.validation.fieldRequiredOnSubmit", "field");
-
-    const values = columns(input);
-    const [after] = await tx<{ id: number; ref: string | null; version: number }[]>`
-      update result set ${tx(values, ...COLUMN_NAMES)}, status = ${next}, version = version + 1
-        ${input.submit ? tx`, submitted_at = now(), review_comment = null` : tx``}
-      where id = ${before.id}
-      returning id, ref, version`;
-    await audit(tx, {
-      actor,
-      action: input.submit ? "result.update_submit" : "result.update",
-      entity: "result",
-      entityId: before.id,
-      ...diff(snapshot(before), snapshot({ ...values, status: next, version: after.version })),
+    return saveRecord(tx, actor, "result", COLUMN_NAMES, before, {
+      version: input.version,
+      submit: input.submit,
+      values: columns(input),
+      check: async (next) => {
+        // An expert who moved to another organization stays the lead of the results they had.
+        if (input.leadExpertId !== before?.lead_expert_id) await assertLeadExpert(tx, input.leadExpertId, before!.org_id);
+        if (!input.field && next !== "draft") invalid("catalog.validation.fieldRequiredOnSubmit", "field");
+      },
     });
-    await enqueueSync(tx, "result", [before.id]);
-    return { id: after.id, ref: after.ref, status: next, version: after.version };
   });
 }
 
