@@ -238,6 +238,82 @@ function isUniqueViolation(e: unknown, constraint: string): boolean {
 }
 
 /**
+ * Can these participants meet at (slot, table) of the event? Refuses with the message an
+ * organizer needs: slot or table not the event's (400), table too small (400), table taken (409),
+ * a party busy then (409), a party not available then (400). `exceptMeeting`: the meeting being moved.
+ */
+async function checkPlace(tx: Tx, eventId: number, pids: number[], slotId: number, tableId: number, exceptMeeting = 0) {
+  const [slot] = await tx<{ id: number; starts_at: Date; ends_at: Date }[]>`
+    select id, starts_at, ends_at from event_slot where id = ${slotId} and event_id = ${eventId}`;
+  if (!slot) invalid("schedule.errors.slotNotInEvent", "slotId");
+  const [table] = await tx<{ id: number; capacity: number }[]>`
+    select id, capacity from event_table where id = ${tableId} and event_id = ${eventId}`;
+  if (!table) invalid("schedule.errors.tableNotInEvent", "tableId");
+  if (table.capacity < pids.length) invalid("schedule.errors.tooSmall", "tableId");
+  const [taken] = await tx<{ id: number }[]>`
+    select id from meeting where slot_id = ${slot.id} and table_id = ${table.id} and id <> ${exceptMeeting}`;
+  if (taken) conflict("schedule.errors.tableTaken");
+  const [busy] = await tx<{ id: number }[]>`
+    select mp.id from meeting_party mp
+    where mp.slot_id = ${slot.id} and mp.participant_id = any(${pids}::bigint[]) and mp.meeting_id <> ${exceptMeeting} limit 1`;
+  if (busy) conflict("schedule.errors.partyBusy");
+  // availability: a participant with ranges must have one that holds the whole slot
+  const [away] = await tx<{ participant_id: number }[]>`
+    select p.id as participant_id from event_participant p
+    where p.id = any(${pids}::bigint[])
+      and exists (select 1 from participant_availability a where a.participant_id = p.id)
+      and not exists (select 1 from participant_availability a where a.participant_id = p.id
+                      and a.starts_at <= ${slot.starts_at} and a.ends_at >= ${slot.ends_at})
+    limit 1`;
+  if (away) invalid("schedule.errors.partyUnavailable", "slotId");
+  return { slot, table };
+}
+
+/**
+ * An organizer places an accepted, still unplaced request by hand at (slot, table): the same
+ * checks as a move; every party must be an approved participant. A second submit of the same
+ * placement (double click, or a colleague at the same time) gets "already placed".
+ */
+export async function placeRequest(
+  actor: Actor | null,
+  input: { eventId: number; requestId: number; slotId: number; tableId: number },
+): Promise<{ meetingId: number }> {
+  return sql.begin(async (tx) => {
+    await lockEventAsManager(tx, actor, input.eventId);
+    const [req] = await tx<{ id: number; status: string; placed: boolean }[]>`
+      select r.id, r.status, exists (select 1 from meeting m where m.request_id = r.id) as placed
+      from meeting_request r where r.id = ${input.requestId} and r.event_id = ${input.eventId} for update`;
+    if (!req) notFound();
+    if (req.placed) conflict("schedule.errors.alreadyPlaced");
+    if (req.status !== "accepted") conflict("schedule.errors.notAccepted");
+    const parties = await tx<{ participant_id: number | null }[]>`
+      select p.id as participant_id
+      from meeting_request_party rp
+      left join event_participant p on p.event_id = ${input.eventId}
+        and p.status = any(${[...SCHEDULED_STATUSES]}::text[])
+        and ((rp.org_id is not null and p.org_id = rp.org_id) or (rp.expert_id is not null and p.expert_id = rp.expert_id))
+      where rp.request_id = ${req.id}`;
+    if (parties.length < 2 || parties.some((p) => p.participant_id === null)) invalid("schedule.errors.partyNotParticipant");
+    const pids = parties.map((p) => p.participant_id!);
+    const { slot, table } = await checkPlace(tx, input.eventId, pids, input.slotId, input.tableId);
+    const [m] = await tx<{ id: number }[]>`
+      insert into meeting (event_id, request_id, slot_id, table_id, placed_by, created_by)
+      values (${input.eventId}, ${req.id}, ${slot.id}, ${table.id}, 'manual', ${actor?.id ?? null}) returning id`;
+    await tx`
+      insert into meeting_party (meeting_id, event_id, participant_id)
+      select ${m.id}, ${input.eventId}, p from unnest(${pids}::bigint[]) as u(p)`;
+    await audit(tx, {
+      actor,
+      action: "meeting.place",
+      entity: "meeting",
+      entityId: m.id,
+      after: { request_id: req.id, slot_id: slot.id, table_id: table.id, placed_by: "manual", participants: pids },
+    });
+    return { meetingId: m.id };
+  });
+}
+
+/**
  * An organizer moves a meeting to another slot and/or table. Refused with a message when the
  * version is old (someone else moved it), the slot or table is not this event's, the table is
  * taken or too small, or a party is busy or not available then. Nothing is written on a refusal.
@@ -250,31 +326,8 @@ export async function moveMeeting(
     await lockEventAsManager(tx, actor, input.eventId);
     const m = await lockMeeting(tx, input.eventId, input.meetingId, input.version);
     if (m.status !== "scheduled") conflict(m.status === "cancelled" ? "schedule.errors.cancelled" : "schedule.errors.notScheduled");
-    const [slot] = await tx<{ id: number; starts_at: Date; ends_at: Date }[]>`
-      select id, starts_at, ends_at from event_slot where id = ${input.slotId} and event_id = ${input.eventId}`;
-    if (!slot) invalid("schedule.errors.slotNotInEvent", "slotId");
-    const [table] = await tx<{ id: number; capacity: number }[]>`
-      select id, capacity from event_table where id = ${input.tableId} and event_id = ${input.eventId}`;
-    if (!table) invalid("schedule.errors.tableNotInEvent", "tableId");
     const parties = await tx<{ participant_id: number }[]>`select participant_id from meeting_party where meeting_id = ${m.id}`;
-    const pids = parties.map((p) => p.participant_id);
-    if (table.capacity < pids.length) invalid("schedule.errors.tooSmall", "tableId");
-    const [taken] = await tx<{ id: number }[]>`
-      select id from meeting where slot_id = ${slot.id} and table_id = ${table.id} and id <> ${m.id}`;
-    if (taken) conflict("schedule.errors.tableTaken");
-    const [busy] = await tx<{ id: number }[]>`
-      select mp.id from meeting_party mp
-      where mp.slot_id = ${slot.id} and mp.participant_id = any(${pids}::bigint[]) and mp.meeting_id <> ${m.id} limit 1`;
-    if (busy) conflict("schedule.errors.partyBusy");
-    // availability: a participant with ranges must have one that holds the whole slot
-    const [away] = await tx<{ participant_id: number }[]>`
-      select p.id as participant_id from event_participant p
-      where p.id = any(${pids}::bigint[])
-        and exists (select 1 from participant_availability a where a.participant_id = p.id)
-        and not exists (select 1 from participant_availability a where a.participant_id = p.id
-                        and a.starts_at <= ${slot.starts_at} and a.ends_at >= ${slot.ends_at})
-      limit 1`;
-    if (away) invalid("schedule.errors.partyUnavailable", "slotId");
+    const { slot, table } = await checkPlace(tx, input.eventId, parties.map((p) => p.participant_id), input.slotId, input.tableId, m.id);
     let row: { version: number };
     try {
       [row] = await tx<{ version: number }[]>`

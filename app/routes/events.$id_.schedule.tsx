@@ -8,7 +8,7 @@ import { dateTime, slotLabel } from "~/components/schedule/time";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { modelProblem } from "~/models/catalog.server";
 import { resolveEventId } from "~/models/event-access.server";
-import { cancelMeeting, getScheduleBoard, moveMeeting, publishSchedule, runScheduler } from "~/models/schedule.server";
+import { cancelMeeting, getScheduleBoard, moveMeeting, placeRequest, publishSchedule, runScheduler } from "~/models/schedule.server";
 import { getClientIp, requireUser } from "~/utils/auth.server";
 import type { MessageKey } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
@@ -25,13 +25,20 @@ const RunSchema = z.object({ intent: z.literal("run") });
 const MoveSchema = z.object({ intent: z.literal("move"), meetingId: Id, version: Version, slotId: Id, tableId: Id });
 const CancelSchema = z.object({ intent: z.literal("cancel"), meetingId: Id, version: Version });
 const PublishSchema = z.object({ intent: z.literal("publish"), version: Version });
-const ActionSchema = z.discriminatedUnion("intent", [RunSchema, MoveSchema, CancelSchema, PublishSchema]);
+const PlaceSchema = z.object({ intent: z.literal("place"), requestId: Id, slotId: Id, tableId: Id });
+const ActionSchema = z.discriminatedUnion("intent", [RunSchema, MoveSchema, CancelSchema, PublishSchema, PlaceSchema]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const board = await getScheduleBoard(user, params.id);
-  const selected = Number(new URL(request.url).searchParams.get("meeting")) || null;
-  return { board, selected: board.meetings.find((m) => m.id === selected) ?? null };
+  const sp = new URL(request.url).searchParams;
+  const selected = Number(sp.get("meeting")) || null;
+  const place = Number(sp.get("place")) || null;
+  return {
+    board,
+    selected: board.meetings.find((m) => m.id === selected) ?? null,
+    placing: board.lastRun?.unplaced.find((u) => u.requestId === place) ?? null,
+  };
 }
 
 type ActionData = { intent: string; error: MessageKey; field: string | null };
@@ -62,6 +69,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "cancel":
         await cancelMeeting(actor, { eventId, meetingId: v.meetingId, version: v.version });
         return redirectWithToast(here, { description: "schedule.cancel.done" });
+      case "place":
+        await placeRequest(actor, { eventId, requestId: v.requestId, slotId: v.slotId, tableId: v.tableId });
+        return redirectWithToast(here, { description: "schedule.place.done" });
       case "publish":
         await publishSchedule(actor, { eventId, version: v.version });
         return redirectWithToast(here, { description: "schedule.publish.done" });
@@ -76,7 +86,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function ScheduleBoardRoute() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
-  const { board, selected } = useLoaderData<typeof loader>();
+  const { board, selected, placing } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>() as ActionData | undefined;
   const nav = useNavigation();
   const busyIntent = nav.state === "submitting" ? String(nav.formData?.get("intent") ?? "") : null;
@@ -254,6 +264,38 @@ export default function ScheduleBoardRoute() {
         </Stack>
       ) : null}
 
+      {canManage && placing ? (
+        <Stack id="place" gap="sm" component="section" aria-labelledby="place-title">
+          <Title order={2} id="place-title" size="h3">
+            {t("schedule.place.legend", { id: placing.requestId })}
+          </Title>
+          <Text>
+            {placing.parties.join(" · ")} — {t(`schedule.reasons.${placing.reason}`)}
+          </Text>
+          <Form method="post">
+            <input type="hidden" name="intent" value="place" />
+            <input type="hidden" name="requestId" value={placing.requestId} />
+            <Group align="flex-end">
+              <NativeSelect
+                name="slotId"
+                label={t("schedule.move.slot")}
+                data={slots.map((s) => ({ value: String(s.id), label: slotLabel(s, locale, true) }))}
+                error={reply?.intent === "place" && reply.field === "slotId" ? t(reply.error) : undefined}
+              />
+              <NativeSelect
+                name="tableId"
+                label={t("schedule.move.table")}
+                data={tables.map((tb) => ({ value: String(tb.id), label: t("schedule.grid.table", { label: tb.label, capacity: tb.capacity }) }))}
+                error={reply?.intent === "place" && reply.field === "tableId" ? t(reply.error) : undefined}
+              />
+              <Button type="submit" disabled={busyIntent === "place"}>
+                {t("schedule.place.submit")}
+              </Button>
+            </Group>
+          </Form>
+        </Stack>
+      ) : null}
+
       <Stack gap="sm" component="section" aria-labelledby="unplaced-title">
         <Title order={2} id="unplaced-title" size="h3">
           {t("schedule.unplaced.title")}
@@ -288,6 +330,11 @@ export default function ScheduleBoardRoute() {
                       <Text size="xs" c="dimmed">
                         {t("schedule.unplaced.who", { names: u.concerns.join("、") })}
                       </Text>
+                    ) : null}
+                    {canManage && u.reason !== "invalid_request" && u.reason !== "party_not_participant" ? (
+                      <Anchor component={Link} size="xs" to={`${here}?place=${u.requestId}#place`} aria-label={`${t("schedule.place.link")} · ${t("schedule.place.legend", { id: u.requestId })}`}>
+                        {t("schedule.place.link")}
+                      </Anchor>
                     ) : null}
                   </Table.Td>
                 </Table.Tr>

@@ -7,6 +7,7 @@ import {
   getScheduleBoard,
   getTableSchedule,
   moveMeeting,
+  placeRequest,
   publishSchedule,
   runScheduler,
 } from "~/models/schedule.server";
@@ -339,5 +340,42 @@ describe("moving meetings: bad input and concurrency", () => {
     expect(done.version).toBe(version + 1);
     const [{ schedule_published_at }] = await sql<{ schedule_published_at: Date | null }[]>`select schedule_published_at from event where id = ${f.event.id}`;
     expect(schedule_published_at).not.toBeNull();
+  });
+});
+
+describe("placing an unplaced request by hand", () => {
+  it("places it where the organizer says, once: a double submit or a colleague at the same time gets 'already placed'", async () => {
+    const r = await request(f.event.id, [{ org: f.entA }, { expert: f.ex[0] }]);
+    const input = { eventId: f.event.id, requestId: r, slotId: f.event.slots[1], tableId: f.event.tables[0] };
+    const outcomes = await Promise.all([refusal(placeRequest(actor(f.organizer), input)), refusal(placeRequest(actor(f.organizer2), input))]);
+    expect(outcomes.filter((o) => o === null)).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== null)).toEqual([{ status: 409, text: "schedule.errors.alreadyPlaced" }]);
+    const ms = await meetingsOf(f.event.id);
+    expect(ms).toHaveLength(1);
+    expect(ms[0]).toMatchObject({ request_id: r, slot_id: f.event.slots[1], table_id: f.event.tables[0], placed_by: "manual", status: "scheduled" });
+    const [{ parties }] = await sql<{ parties: number }[]>`select count(*)::int as parties from meeting_party where meeting_id = ${ms[0].id} and slot_id = ${f.event.slots[1]}`;
+    expect(parties).toBe(2);
+    // a re-run keeps it and has nothing left to place
+    expect(await runScheduler(actor(f.organizer), f.event.id)).toMatchObject({ placed: 0, kept: 1 });
+  });
+
+  it("refuses members, pending requests, non-participants, another event's request and a clash, writing nothing", async () => {
+    const ok = await request(f.event.id, [{ org: f.entB }, { expert: f.ex[1] }]);
+    const base = { eventId: f.event.id, slotId: f.event.slots[0], tableId: f.event.tables[0] };
+    expect(await refusal(placeRequest(actor(f.memberB), { ...base, requestId: ok }))).toEqual({ status: 403, text: "Forbidden" });
+    const pending = await request(f.event.id, [{ org: f.entA }, { expert: f.ex[1] }], 0.5, "pending");
+    expect(await refusal(placeRequest(actor(f.organizer), { ...base, requestId: pending }))).toEqual({ status: 409, text: "schedule.errors.notAccepted" });
+    const outsider = await request(f.event.id, [{ org: f.entC }, { expert: f.ex[1] }]);
+    expect(await refusal(placeRequest(actor(f.organizer), { ...base, requestId: outsider }))).toEqual({ status: 400, text: "schedule.errors.partyNotParticipant" });
+    const elsewhere = await makeEvent("另一场活动");
+    const foreign = await request(elsewhere.id, [{ org: f.entA }, { expert: f.ex[0] }]);
+    expect((await refusal(placeRequest(actor(f.organizer), { ...base, requestId: foreign })))?.status).toBe(404);
+    // 李教授 already sits in slot 1 with 甲
+    const first = await request(f.event.id, [{ org: f.entA }, { expert: f.ex[1] }]);
+    await placeRequest(actor(f.organizer), { eventId: f.event.id, requestId: first, slotId: f.event.slots[0], tableId: f.event.tables[1] });
+    expect(await refusal(placeRequest(actor(f.organizer), { ...base, requestId: ok }))).toEqual({ status: 409, text: "schedule.errors.partyBusy" });
+    expect(await refusal(placeRequest(actor(f.organizer), { ...base, requestId: ok, tableId: f.event.tables[1], slotId: f.event.slots[0] }))).toEqual({ status: 409, text: "schedule.errors.tableTaken" });
+    expect(await refusal(placeRequest(actor(f.organizer), { ...base, requestId: ok, slotId: elsewhere.slots[0] }))).toEqual({ status: 400, text: "schedule.errors.slotNotInEvent" });
+    expect((await meetingsOf(f.event.id)).map((m) => m.request_id)).toEqual([first]);
   });
 });

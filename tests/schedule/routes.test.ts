@@ -58,6 +58,16 @@ describe("board route", () => {
     expect(bad.data).toMatchObject({ error: "schedule.errors.slotNotInEvent", field: "slotId" });
   });
 
+  it("places an unplaced request by hand from the form; the second submit gets 'already placed'", async () => {
+    const r = await request(f.event.id, [{ org: f.entA }, { expert: f.ex[0] }]);
+    const fields = { intent: "place", requestId: String(r), slotId: String(f.event.slots[2]), tableId: String(f.event.tables[0]) };
+    expect((await post(f.organizer.cookie, fields)).status).toBe(302);
+    const again = await post(f.organizer.cookie, fields);
+    expect(again.status).toBe(409);
+    expect(again.data).toMatchObject({ intent: "place", error: "schedule.errors.alreadyPlaced" });
+    expect(await meetingsOf(f.event.id)).toHaveLength(1);
+  });
+
   it("rejects malformed forms with 400 and a message, and members' posts with 403, writing nothing", async () => {
     const junk = await post(f.organizer.cookie, { intent: "move", meetingId: "abc", version: "1", slotId: "1", tableId: "1" });
     expect(junk.status).toBe(400);

@@ -52,6 +52,12 @@ export default {
     done: "Meeting moved.",
     legend: "Move meeting #{{id}}",
   },
+  place: {
+    link: "Place by hand",
+    legend: "Place request #{{id}} by hand",
+    submit: "Place",
+    done: "Meeting placed by hand.",
+  },
   cancel: {
     submit: "Cancel meeting",
     done: "Meeting cancelled.",
@@ -117,5 +123,8 @@ export default {
     noSlots: "This event has no slots or tables yet, so nothing can be scheduled.",
     nothingToPublish: "Nothing is scheduled yet, so there is nothing to publish.",
     running: "Another organizer is running the scheduler; try again in a moment.",
+    alreadyPlaced: "This request already has a meeting (perhaps someone placed it just now); reload the page to see it.",
+    notAccepted: "Only requests accepted by every party can be placed.",
+    partyNotParticipant: "A party is not an approved participant of this event, so it cannot be placed.",
   },
 } satisfies Shape<typeof zh>;

@@ -50,6 +50,12 @@ export default {
     done: "已移动洽谈。",
     legend: "移动洽谈 #{{id}}",
   },
+  place: {
+    link: "手动安排",
+    legend: "手动安排请求 #{{id}}",
+    submit: "安排",
+    done: "已手动安排洽谈。",
+  },
   cancel: {
     submit: "取消洽谈",
     done: "已取消洽谈。",
@@ -115,5 +121,8 @@ export default {
     noSlots: "本活动还没有时段或桌位，无法排程。",
     nothingToPublish: "还没有任何洽谈安排，无法发布。",
     running: "另一位组织者正在排程，请稍后再试。",
+    alreadyPlaced: "这个请求已经安排了洽谈（可能是刚刚被其他人安排的），请刷新页面查看。",
+    notAccepted: "只有各方都已接受的请求才能安排。",
+    partyNotParticipant: "有参与方不是本活动已批准的参会方，无法安排。",
   },
 };
