@@ -153,6 +153,35 @@ describe("setting targets through the form", () => {
     expect(rows).toHaveLength(1);
   });
 
+  test("a custom indicator keeps its code when renamed, and goes away when its target is emptied", async () => {
+    await saveTargets({ id: w.admin.id, role: "admin" }, 2043, [{ indicator: customCode("专利申请"), target: 100, version: null, label: "专利申请", unit: "件" }]);
+    const code = customCode("专利申请");
+    const f = { ...blankForm(2043), "rows[13].indicator": code, "rows[13].version": "1", "rows[13].label": "发明专利申请", "rows[13].unit": "件", "rows[13].target": "120" };
+    expect((await post(f, w.organizer.cookie)).status).toBe(302);
+    let t = await listTargets({ role: "admin" }, 2043);
+    expect(t.map((x) => [x.indicator, x.label, x.unit, x.target, x.version])).toEqual([[code, "发明专利申请", "件", 120, 2]]);
+    // an emptied name with a target is refused; emptied target removes it
+    const noName = await post({ ...f, "rows[13].version": "2", "rows[13].label": " " }, w.organizer.cookie);
+    expect(noName.status).toBe(400);
+    expect((noName.data as { errors: Record<string, string> }).errors["rows[13].label"]).toBe("kpi.errors.label");
+    expect((await post({ ...f, "rows[13].version": "2", "rows[13].target": "" }, w.organizer.cookie)).status).toBe(302);
+    t = await listTargets({ role: "admin" }, 2043);
+    expect(t).toEqual([]);
+  });
+
+  test("progress is shown against the year the period lies in; a period across two years has none", async () => {
+    await saveTargets({ id: w.admin.id, role: "admin" }, 2018, [{ indicator: "intents", target: 8, version: null }]);
+    const q = await run(() => dashboardLoader({ request: getRequest("/dashboard?from=2018-02-01&to=2018-04-30", { cookie: w.admin.cookie }), params: {}, context: {} }));
+    const qv = (q.data as { view: { targetYear: number | null; progress: { indicator: string; figure: number; percent: number }[] } }).view;
+    expect(qv.targetYear).toBe(2018);
+    // intents i5 (02-10), i1 (03-31), i2 (04-01): 3 of 8
+    expect(qv.progress.find((p) => p.indicator === "intents")).toMatchObject({ figure: 3, percent: 37.5 });
+    const span = await run(() => dashboardLoader({ request: getRequest("/dashboard?from=2017-12-01&to=2018-01-31", { cookie: w.admin.cookie }), params: {}, context: {} }));
+    const sv = (span.data as { view: { targetYear: number | null; progress: unknown[] } }).view;
+    expect(sv.targetYear).toBeNull();
+    expect(sv.progress).toEqual([]);
+  });
+
   test.each([
     ["negative", "-5", "kpi.errors.targetNegative"],
     ["full-width negative", "－５", "kpi.errors.targetNegative"],
