@@ -4,6 +4,7 @@ import { isStaff } from "~/utils/roles";
 import { audit, forbidden, type Actor, type Tx } from "./audit.server";
 import { conflict, invalid, notFound } from "./catalog.server";
 import { EVENT_OVER, isEventManager } from "./event-access.server";
+import { meetableParticipants } from "./event-participant.server";
 
 // 会面请求: one side asks to meet one (or, arranged by an organizer, two or three) others,
 // inside an event or outside any. Rules (docs/decisions/042-meeting-requests.md):
@@ -436,3 +437,17 @@ export async function listMeetingRequests(
     };
   });
 }
+
+// ---------------------------------------------------------------- prefill from a suggestion
+
+/** A suggestion link names a need and/or a result: the other side's participant, preselected. */
+export async function requestPrefill(eventId: number, needId: number | null, resultId: number | null) {
+  const [need] = needId ? await sql<{ id: number; title: string; org_id: number }[]>`select id, title, org_id from need where id = ${needId} and status in ('published', 'matched')` : [];
+  const [result] = resultId
+    ? await sql<{ id: number; title: string; org_id: number; lead_expert_id: number | null }[]>`select id, title, org_id, lead_expert_id from result where id = ${resultId} and status in ('published', 'matched')`
+    : [];
+  const candidates = [result?.lead_expert_id ? `expert:${result.lead_expert_id}` : null, result ? `org:${result.org_id}` : null, need ? `org:${need.org_id}` : null].filter((c): c is string => !!c);
+  const listed = new Set((await meetableParticipants(eventId)).map((p) => p.value));
+  return { need: need ?? null, result: result ?? null, invitee: candidates.find((c) => listed.has(c)) ?? null };
+}
+
