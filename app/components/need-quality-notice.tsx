@@ -12,7 +12,7 @@ export function NeedQualityNotice({ missing }: { missing: readonly QualityCheck[
   const { t } = useTranslation();
   if (missing.length === 0) return null;
   return (
-    <Alert color="orange" variant="light" icon={<IconListCheck aria-hidden />} title={t("admin.quality.ownerTitle")} data-testid="need-quality">
+    <Alert color="orange.9" variant="light" icon={<IconListCheck aria-hidden />} title={t("admin.quality.ownerTitle")} data-testid="need-quality">
       <Text size="sm" mb={4}>
         {t("admin.quality.ownerIntro")}
       </Text>

@@ -132,7 +132,7 @@ export default function QualityRoute() {
                         {t("admin.quality.missing")}:
                       </Text>
                       {item.missing.map((m) => (
-                        <Badge key={m} color="orange" variant="light">
+                        <Badge key={m} color="orange" c="dark.7" variant="light">
                           {t(`admin.quality.checks.${m}`)}
                         </Badge>
                       ))}
