@@ -162,9 +162,9 @@ export default function MatchingOverviewRoute() {
                       {r.title}
                     </Anchor>
                     {r.verdict === "none" ? (
+                      // the engine's reason names the follow-up (an expert diagnosis or a university visit)
                       <Text size="xs" c="red.9">
-                        {t("match.overview.followUp")}
-                        {(i18n.language === "en" ? r.none_en : r.none_zh) ? ` · ${i18n.language === "en" ? r.none_en : r.none_zh}` : ""}
+                        {(i18n.language === "en" ? r.none_en : r.none_zh) ?? t("match.overview.followUp")}
                       </Text>
                     ) : null}
                   </Table.Td>

@@ -51,8 +51,9 @@ function columns(locale: "zh-CN" | "en", origin: string): ExportColumn<Row>[] {
       key: "none_zh",
       header_zh: "跟进建议",
       header_en: "follow-up",
+      // the engine's reason already names the follow-up; the generic advice when it has none
       format: (_v, r) =>
-        r.verdict === "none" ? (en ? `Expert diagnosis or university visit. ${r.none_en ?? ""}` : `建议专家诊断或高校走访。${r.none_zh ?? ""}`).trim() : null,
+        r.verdict === "none" ? (en ? r.none_en : r.none_zh) ?? (en ? "Expert diagnosis or university visit" : "建议专家诊断或高校走访") : null,
     },
     {
       key: "computed_at",

@@ -274,7 +274,7 @@ describe("/matching overview and export", () => {
     const text = String(csv.data);
     expect(text).toContain("编号,需求名称,企业,技术领域,匹配情况");
     expect(text).toContain("TM-N2");
-    expect(text).toContain("建议专家诊断或高校走访");
+    expect(text).toContain("专家诊断");
     expect(text).not.toContain("TM-N1");
     const bad = await run(() =>
       exportLoader({
