@@ -207,7 +207,8 @@ export function Shell({ user, orgs, inboxCount = 0, children }: { user: ShellUse
                       label={typeof item.label === "string" ? t(item.label) : item.label.text}
                       leftSection={item.icon}
                       rightSection={
-                        item.badge ? (
+                        // not on the page itself: opening it is the visit that clears the count
+                        item.badge && !active ? (
                           <Badge size="sm" color="red" circle={item.badge < 10} aria-label={t("match.inbox.badge", { count: item.badge })}>
                             {item.badge > 99 ? "99+" : item.badge}
                           </Badge>
