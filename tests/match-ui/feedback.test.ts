@@ -372,6 +372,38 @@ describe("accepting", () => {
   });
 });
 
+describe("from an expert's page", () => {
+  it("the institution requests a meeting with the need's enterprise; a member of the enterprise cannot decide there", async () => {
+    const [x] = await sql<{ id: number }[]>`
+      insert into expert (org_id, name, title, areas, status, visibility, published_at)
+      values (${cat.uni}, '测试专家', '教授', ${["聚氨酯泡沫", "玻璃化转变"]}, 'published', 'public', now()) returning id`;
+    const refused = await refusal(
+      decideSuggestion(owner, {
+        subject: "expert",
+        subjectId: x.id,
+        otherKind: "need",
+        otherId: cat.foamNeed,
+        decision: "meeting",
+        idempotencyKey: await key(),
+      })
+    );
+    expect(refused.status).toBe(403);
+    const uni2 = await makeUser();
+    await addMember(cat.uni, uni2.id, "member");
+    const done = await decideSuggestion(
+      { id: uni2.id, role: "member" },
+      { subject: "expert", subjectId: x.id, otherKind: "need", otherId: cat.ballNeed, decision: "meeting", idempotencyKey: await key() }
+    );
+    const parties = await sql`select org_id, expert_id, role from meeting_request_party where request_id = ${done.meetingRequestId} order by role desc`;
+    expect(parties).toEqual([
+      { org_id: cat.uni, expert_id: null, role: "requester" },
+      { org_id: cat.ballCo, expert_id: null, role: "invitee" },
+    ]);
+    const [f] = await sql`select need_id, expert_id, result_id, org_id from match_feedback where id = ${done.feedbackId}`;
+    expect(f).toEqual({ need_id: cat.ballNeed, expert_id: x.id, result_id: null, org_id: cat.uni });
+  });
+});
+
 describe("dismissing", () => {
   it("takes the suggestion off the organization's list for good, and only theirs", async () => {
     const co = await org("enterprise", "测试床垫有限公司");
