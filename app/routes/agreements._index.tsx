@@ -1,6 +1,6 @@
 import { Anchor, Badge, Button, Group, NativeSelect, Pagination, Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { IconDownload } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -35,9 +35,9 @@ export default function AgreementsRoute() {
   const { t } = useTranslation();
   const { rows, total, amountWan, page, pages, filters, choices, years } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const navigate = useNavigate();
   const query = new URLSearchParams(params);
   query.delete("page");
+  const pageHref = (p: number) => `/agreements?${new URLSearchParams([...query, ["page", String(p)]])}`;
   const any = { value: "", label: t("pipeline.fields.any") };
   const exportHref = (format: string) => `/agreements/export?${new URLSearchParams([...query, ["format", format]])}`;
 
@@ -161,11 +161,17 @@ export default function AgreementsRoute() {
         <Text c="dimmed">{t("pipeline.agreements.none")}</Text>
       )}
       {pages > 1 ? (
+        // links, so paging works without JavaScript too
         <Pagination
           total={pages}
           value={page}
-          getControlProps={(control) => ({ "aria-label": t(`pipeline.fields.${control}Page`) })}
-          onChange={(p) => navigate(`/agreements?${new URLSearchParams([...query, ["page", String(p)]])}`)} />
+          getItemProps={(p) => ({ component: Link, to: pageHref(p) })}
+          getControlProps={(control) => ({
+            component: Link,
+            to: pageHref({ first: 1, previous: Math.max(1, page - 1), next: Math.min(pages, page + 1), last: pages }[control]),
+            "aria-label": t(`pipeline.fields.${control}Page`),
+          })}
+        />
       ) : null}
     </Stack>
   );

@@ -1,6 +1,6 @@
 import { Anchor, Badge, Button, Group, NativeSelect, Pagination, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { IconDownload, IconPlus } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -35,9 +35,9 @@ export default function IntentsRoute() {
   const { t, i18n } = useTranslation();
   const { rows, total, page, pages, filters, choices } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const navigate = useNavigate();
   const query = new URLSearchParams(params);
   query.delete("page");
+  const pageHref = (p: number) => `/intents?${new URLSearchParams([...query, ["page", String(p)]])}`;
   const any = { value: "", label: t("pipeline.fields.any") };
 
   return (
@@ -182,11 +182,16 @@ export default function IntentsRoute() {
         <Text c="dimmed">{t("pipeline.intents.none")}</Text>
       )}
       {pages > 1 ? (
+        // links, so paging works without JavaScript too
         <Pagination
           total={pages}
           value={page}
-          getControlProps={(control) => ({ "aria-label": t(`pipeline.fields.${control}Page`) })}
-          onChange={(p) => navigate(`/intents?${new URLSearchParams([...query, ["page", String(p)]])}`)}
+          getItemProps={(p) => ({ component: Link, to: pageHref(p) })}
+          getControlProps={(control) => ({
+            component: Link,
+            to: pageHref({ first: 1, previous: Math.max(1, page - 1), next: Math.min(pages, page + 1), last: pages }[control]),
+            "aria-label": t(`pipeline.fields.${control}Page`),
+          })}
         />
       ) : null}
     </Stack>

@@ -58,6 +58,10 @@ describe("collaboration pipeline", () => {
     await page.waitForLoadState("networkidle");
     await expect.poll(() => page.getByRole("heading", { name: "合作意向", level: 1 }).count()).toBe(1);
     expect(await axeViolations(page), "/intents").toEqual([]);
+    // paging is links (the demo has 123 intents, 50 a page)
+    await page.getByRole("link", { name: "下一页" }).click();
+    await page.waitForURL(url("/intents?page=2"));
+    await expect.poll(() => page.getByRole("status").first().innerText()).toContain("共");
 
     // record in a few fields
     await page.getByRole("link", { name: "登记合作意向" }).click();
