@@ -101,6 +101,10 @@ async function createIn(tx: Tx, actor: Actor | null, input: CreateMeetingRequest
   const key = input.idempotencyKey?.trim() || null;
   if (key !== null && (key.length < 8 || key.length > 100)) invalid("validation.invalidChoice");
   if (key !== null) {
+    // a double click sends two submits at once: the second waits here for the first to commit,
+    // then finds its request by the key (without the lock it could see the first's request
+    // only in the duplicate check below and answer "duplicate" instead)
+    await tx`select pg_advisory_xact_lock(hashtextextended(${`meeting_request:${key}`}, 0))`;
     const [seen] = await tx<{ id: number; status: RequestStatus; requested_by: string | null }[]>`
       select id, status, requested_by from meeting_request where idempotency_key = ${key}`;
     if (seen) {
@@ -451,3 +455,35 @@ export async function requestPrefill(eventId: number, needId: number | null, res
   return { need: need ?? null, result: result ?? null, invitee: candidates.find((c) => listed.has(c)) ?? null };
 }
 
+
+// ---------------------------------------------------------------- contact details granted by a meeting
+
+/**
+ * Does an accepted meeting request connect the viewer's side with the owner of this need,
+ * result or expert? DESIGN: contact details are shown to parties the owner agreed to meet. The
+ * viewer's side = their organizations and those organizations' experts; the owner's side = the
+ * record's organization (and, for a result, its lead expert; for an expert, the expert). For
+ * catalog.server.ts's contactGrantedByMeeting() hook.
+ */
+export async function contactGrantedByAcceptedRequest(userId: string, kind: "need" | "result" | "expert", recordId: number): Promise<boolean> {
+  const owner =
+    kind === "need"
+      ? sql`select 'org:' || org_id as k from need where id = ${recordId}`
+      : kind === "result"
+        ? sql`select 'org:' || org_id as k from result where id = ${recordId} union all select 'expert:' || lead_expert_id from result where id = ${recordId} and lead_expert_id is not null`
+        : sql`select 'expert:' || id as k from expert where id = ${recordId} union all select 'org:' || org_id from expert where id = ${recordId}`;
+  const [row] = await sql<{ one: number }[]>`
+    with mine as (
+      select 'org:' || org_id as k from membership where user_id = ${userId}
+      union all
+      select 'expert:' || x.id from expert x where x.user_id = ${userId} or x.org_id in (select org_id from membership where user_id = ${userId})
+    ), theirs as (${owner}),
+    parties as (
+      select p.request_id, case when p.org_id is not null then 'org:' || p.org_id else 'expert:' || p.expert_id end as k
+      from meeting_request_party p join meeting_request r on r.id = p.request_id and r.status = 'accepted'
+    )
+    select 1 as one from parties a join parties b on a.request_id = b.request_id and a.k <> b.k
+    where a.k in (select k from mine) and b.k in (select k from theirs)
+    limit 1`;
+  return !!row;
+}

@@ -150,3 +150,21 @@ describe("who sees which requests", () => {
     expect(await refusal(cancelMeetingRequest(actor(w.uniMember), { id: made.id, version: 1 }))).toMatchObject({ status: 403 });
   });
 });
+
+describe("contact details granted by an accepted request", () => {
+  test("only after the other side accepted, and only between those sides", async () => {
+    const { contactGrantedByAcceptedRequest } = await import("~/models/meeting-request.server");
+    const { expert: makeExpert } = await import("../catalog/helpers");
+    const x = await makeExpert(w.uni2, { name: "钱教授" });
+    await participant(w.event.id, { expertId: x.id, status: "approved" });
+    expect(await contactGrantedByAcceptedRequest(w.memberA.id, "expert", x.id)).toBe(false);
+    const made = await createMeetingRequest(actor(w.memberA), { eventId: w.event.id, requester: org(w.entA), invitees: [exp(x.id)] });
+    expect(await contactGrantedByAcceptedRequest(w.memberA.id, "expert", x.id)).toBe(false);
+    await respondToMeetingRequest(actor(w.uni2Member), { id: made.id, version: 1, response: "accepted" });
+    expect(await contactGrantedByAcceptedRequest(w.memberA.id, "expert", x.id)).toBe(true);
+    // the institute's side may see the enterprise's needs' contacts too; another enterprise may not
+    const [n] = await sql<{ id: number }[]>`insert into need (org_id, title, description, status, visibility, published_at, field) values (${w.entA}, '联系方式测试需求', '', 'published', 'public', now(), '新材料') returning id`;
+    expect(await contactGrantedByAcceptedRequest(w.uni2Member.id, "need", n.id)).toBe(true);
+    expect(await contactGrantedByAcceptedRequest(w.memberB.id, "expert", x.id)).toBe(false);
+  });
+});
