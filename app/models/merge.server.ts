@@ -455,6 +455,19 @@ function json(v: unknown): postgres.JSONValue {
   return JSON.parse(JSON.stringify(v)) as postgres.JSONValue;
 }
 
+/**
+ * Where a merged-away organization or expert went: the survivor's id and ref, or null. Old
+ * links (/orgs/<old id>, a bookmarked expert page) redirect there instead of a bare 404.
+ */
+export async function mergedInto(entity: MergeEntity, idOrRef: { id: number | null; ref: string | null }): Promise<{ id: number; ref: string | null } | null> {
+  if (idOrRef.id === null && idOrRef.ref === null) return null;
+  const [row] = await sql<{ id: number; ref: string | null }[]>`
+    select t.id, t.ref from merged_record m join ${sql(entity)} t on t.id = m.target_id
+    where m.entity = ${entity} and (m.merged_id = ${idOrRef.id} or m.ref = ${idOrRef.ref})
+    limit 1`;
+  return row ?? null;
+}
+
 // ---------------------------------------------------------------- likely duplicates
 
 export type DuplicateCandidate = { a: MergeSide; b: MergeSide; similarity: number };

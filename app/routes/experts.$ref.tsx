@@ -1,5 +1,5 @@
 import { Anchor, Button, Grid, Group, Stack, Text, Title } from "@mantine/core";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { IconPencil } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
@@ -9,9 +9,10 @@ import { RecordTable } from "~/components/catalog/record-table";
 import { WorkflowPanel } from "~/components/catalog/workflow";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SuggestionsSection } from "~/components/match/suggestions";
-import { loadViewer, needsSignIn, resolveRef } from "~/models/catalog.server";
+import { loadViewer, needsSignIn, parseRef, resolveRef } from "~/models/catalog.server";
 import { panelWithin, suggestionPanel } from "~/models/match-feedback.server";
 import { expertRelated, getExpert } from "~/models/expert.server";
+import { mergedInto } from "~/models/merge.server";
 import { getClientIp, getUser, requireUser } from "~/utils/auth.server";
 import { recordPath } from "~/utils/catalog";
 import { workflowAction } from "~/utils/catalog-actions.server";
@@ -28,6 +29,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const expert = await getExpert(viewer, params.ref);
   if (!expert) {
     if (!user && (await needsSignIn("expert", params.ref))) await requireUser(request);
+    // merged into another expert (app/models/merge.server.ts): follow it
+    const parsed = parseRef(params.ref);
+    const target = parsed ? await mergedInto("expert", { id: parsed.id, ref: parsed.ref }) : null;
+    if (target) throw redirect(`/experts/${target.ref ?? target.id}`);
     throw new Response("Not found", { status: 404 });
   }
   // The match panel, computed alongside: rendered with the page when ready within 1.5 s, else streamed in.

@@ -17,7 +17,7 @@ import {
   Tooltip,
   VisuallyHidden,
 } from "@mantine/core";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { IconCheck, IconCopy } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
@@ -27,6 +27,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormErrors, useInputProps } from "~/components/forms";
 import { orgCatalogView } from "~/models/catalog.server";
 import { createInvite, listPendingInvites, revokeInvite } from "~/models/invite.server";
+import { mergedInto } from "~/models/merge.server";
 import { canManageOrg, canSeeMembers, getOrganization, getOrgRole, listMembers } from "~/models/org.server";
 import { getClientIp, getUser, requireUser } from "~/utils/auth.server";
 import { getT } from "~/utils/i18n";
@@ -59,6 +60,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await getUser(request);
   const orgId = parseOrgId(params.orgId);
   const org = await getOrganization(orgId);
+  if (!org) {
+    // merged into another organization (app/models/merge.server.ts): follow it
+    const target = await mergedInto("organization", { id: orgId, ref: null });
+    if (target) throw redirect(`/orgs/${target.id}`);
+  }
   invariantResponse(org, "Not found", { status: 404 });
   const [myRole, mayManage, maySeeMembers] = await Promise.all([
     getOrgRole(user, orgId),

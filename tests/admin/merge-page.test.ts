@@ -2,8 +2,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "../../db/client.server";
 import type { MergePreview } from "~/models/merge.server";
 import { action, loader } from "~/routes/admin.merge";
+import { loader as expertLoader } from "~/routes/experts.$ref";
+import { loader as orgLoader } from "~/routes/orgs.$orgId";
 import { makeOrg } from "../app/helpers";
-import { getRequest, need, postRequest, run, world, type World } from "../catalog/helpers";
+import { mergeRecords } from "~/models/merge.server";
+import { expert, getRequest, need, postRequest, run, world, type World } from "../catalog/helpers";
 import { cookieOf, ctx, STANDINGS } from "./helpers";
 
 // The merge page: preview by id or external ref (GET, nothing written), merge (POST with the
@@ -94,6 +97,24 @@ describe("the merge page", () => {
       action({ request: postRequest("/admin/merge", { intent: "merge", entity: "机构", survivorId: "x" }, { cookie: w.admin.cookie }), params: {}, context: ctx }),
     );
     expect(garbage.status).toBe(400);
+  });
+
+  it("sends old links of a merged organization or expert to the survivor", async () => {
+    const keep = await makeOrg("旧链接保留", "university");
+    const dup = await makeOrg("旧链接重复", "university");
+    const x1 = await expert(keep, { name: "旧链接专家", ref: "OLD-X1" });
+    const x2 = await expert(keep, { name: "旧链接专家", ref: "OLD-X2" });
+    const admin = { id: w.admin.id, role: "admin" as const };
+    await mergeRecords(admin, { entity: "organization", survivorId: keep, duplicateId: dup, survivorVersion: 1, duplicateVersion: 1 });
+    await mergeRecords(admin, { entity: "expert", survivorId: x1.id, duplicateId: x2.id, survivorVersion: x1.version, duplicateVersion: x2.version });
+    const org = await run(() => orgLoader({ request: getRequest(`/orgs/${dup}`), params: { orgId: String(dup) }, context: ctx }));
+    expect(org).toMatchObject({ status: 302, location: `/orgs/${keep}` });
+    for (const ref of ["OLD-X2", String(x2.id)]) {
+      const page = await run(() => expertLoader({ request: getRequest(`/experts/${ref}`), params: { ref }, context: ctx }));
+      expect(page).toMatchObject({ status: 302, location: "/experts/OLD-X1" });
+    }
+    const unknown = await run(() => orgLoader({ request: getRequest("/orgs/987654"), params: { orgId: "987654" }, context: ctx }));
+    expect(unknown.status).toBe(404);
   });
 
   it.each(STANDINGS)("as %s", async (s) => {
