@@ -438,3 +438,20 @@ export async function kpiView(actor: Pick<Actor, "role"> | null, period: Period)
   });
   return { period, figures, months, breakdowns: bd, progress, targetYear };
 }
+
+/**
+ * The latest year (Shanghai) in which anything the dashboard counts happened, or null: an empty
+ * current year then links to it instead of showing a page of zeros.
+ */
+export async function latestYearWithRecords(actor: Pick<Actor, "role"> | null): Promise<number | null> {
+  assertStaff(actor);
+  const [r] = await sql<{ y: number | null }[]>`
+    select extract(year from greatest(
+      (select max(published_at at time zone ${TZ}) from need where status in ('published', 'matched', 'closed')),
+      (select max(published_at at time zone ${TZ}) from result where status in ('published', 'closed')),
+      (select max(created_at at time zone ${TZ}) from intent),
+      (select max(signed_on)::timestamp from agreement),
+      (select max(starts_on)::timestamp from event where status not in ('draft', 'cancelled'))
+    ))::int as y`;
+  return r?.y ?? null;
+}

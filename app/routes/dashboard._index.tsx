@@ -9,6 +9,7 @@ import { BLOCKS, BreakdownBlock, ExportLinks } from "~/components/kpi/blocks";
 import { FigureCards, KpiTableView, PeriodPicker, ProgressList } from "~/components/kpi/parts";
 import { periodTitle } from "~/components/kpi/report-text";
 import { kpiTables } from "~/components/kpi/tables";
+import { latestYearWithRecords } from "~/models/kpi.server";
 import { loadKpiPage } from "~/utils/kpi-page.server";
 import { periodSearch } from "~/utils/kpi";
 import { pageTitle } from "~/utils/meta";
@@ -24,12 +25,15 @@ export const links: LinksFunction = () => [
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const page = await loadKpiPage(request);
-  return data({ period: page.period, view: page.view, error: page.error }, { status: page.ok ? 200 : 400 });
+  // a period with nothing in it points to the latest year that has records (the demo is 2017)
+  const empty = page.view !== null && page.view.months.every((m) => m.needs + m.results + m.events + m.intents + m.agreements === 0);
+  const latestYear = empty ? await latestYearWithRecords(page.user) : null;
+  return data({ period: page.period, view: page.view, error: page.error, latestYear }, { status: page.ok ? 200 : 400 });
 }
 
 export default function DashboardRoute() {
   const { t } = useTranslation();
-  const { period, view, error } = useLoaderData<typeof loader>();
+  const { period, view, error, latestYear } = useLoaderData<typeof loader>();
   const tables = view ? kpiTables(view, t) : [];
   const byId = new Map(tables.map((tb) => [tb.id, tb]));
   const year = view?.targetYear ?? period.year ?? Number(period.from.slice(0, 4));
@@ -55,6 +59,15 @@ export default function DashboardRoute() {
               </Button>
             </Group>
           </Group>
+
+          {latestYear !== null && latestYear !== view.targetYear ? (
+            <Alert color="blue" data-testid="latest-year">
+              {t("kpi.dashboard.emptyPeriod", { year: latestYear })}{" "}
+              <Link to={`/dashboard?year=${latestYear}`} style={{ color: "inherit", fontWeight: 700 }}>
+                {t("kpi.dashboard.showYear", { year: latestYear })}
+              </Link>
+            </Alert>
+          ) : null}
 
           <section aria-labelledby="kpi-figures">
             <Group justify="space-between" mb="sm">

@@ -116,6 +116,13 @@ describe("the dashboard's loader on the fixture, 2018", () => {
     });
   });
 
+  test("an empty period points to the latest year with records; a period with records does not", async () => {
+    const empty = await loadDashboard("?year=2030");
+    expect(empty.status).toBe(200);
+    expect(empty.data).toMatchObject({ latestYear: 2018 });
+    expect((await loadDashboard("?year=2018")).data).toMatchObject({ latestYear: null });
+  });
+
   test("the tables beside the charts (and in the exports) show the same numbers, formatted as the page shows them", async () => {
     const { view } = (await loadDashboard("?year=2018")).data as Loaded;
     const t = getT("zh-CN");

@@ -21,6 +21,8 @@ export default {
     noFigure: "custom indicator, not counted by the platform",
     chartNote: "The chart's data is in the table below.",
     empty: "No records in this period.",
+    emptyPeriod: "No records in this period; the latest year with records is {{year}}.",
+    showYear: "Show {{year}}",
   },
   period: {
     legend: "Choose the period",

@@ -21,6 +21,8 @@ export default {
     noFigure: "自定义指标无法自动统计",
     chartNote: "图表数据见下方表格。",
     empty: "该期间没有记录。",
+    emptyPeriod: "该期间没有记录；最近有记录的年份是 {{year}} 年。",
+    showYear: "查看 {{year}} 年",
   },
   period: {
     legend: "选择统计期间",
