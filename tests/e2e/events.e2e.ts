@@ -1,0 +1,117 @@
+import type { Page } from "playwright-core";
+import postgres from "postgres";
+import { afterAll, describe, test } from "vitest";
+import { DEMO_LOGINS } from "../../db/seed.server";
+import { e2eDatabaseUrl, expect, url, useBrowser as openBrowser } from "./harness";
+
+// An event from start to the day, in a real Chromium against the real server with the demo data:
+// the organizer creates an event with slots and tables and opens registration; the enterprise
+// and the university register; the enterprise asks the university to meet, the university
+// accepts; the organizer checks the enterprise in by the code on its schedule.
+
+const browser = openBrowser();
+const login = (role: string) => {
+  const l = DEMO_LOGINS.find((x) => x.role === role);
+  if (!l) throw new Error(`no demo ${role}`);
+  return l;
+};
+const db = postgres(e2eDatabaseUrl(), { max: 1, onnotice: () => {} });
+afterAll(async () => {
+  await db.end();
+});
+const stamp = Date.now().toString(36).toUpperCase();
+const NAME = `端到端洽谈会 ${stamp}`;
+
+async function logIn(page: Page, role: string) {
+  const l = login(role);
+  await browser.clearCookies();
+  await page.goto(url("/login"));
+  await page.getByLabel("邮箱").fill(l.email);
+  await page.getByLabel(/^密码/).fill(l.password);
+  await page.getByRole("button", { name: "登录" }).last().click();
+  await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+}
+
+async function orgOf(role: string): Promise<{ id: number; name: string }> {
+  const [row] = await db<{ id: number; name: string }[]>`
+    select o.id, o.name from membership m join app_user u on u.id = m.user_id join organization o on o.id = m.org_id
+    where u.email = ${login(role).email} order by o.id limit 1`;
+  return row;
+}
+
+let eventPath = "";
+
+describe("an event from creation to check-in", () => {
+  test("the organizer creates an event, generates slots and tables, opens registration", async () => {
+    const page = await browser.newPage();
+    await logIn(page, "organizer");
+    await page.goto(url("/events"));
+    await page.getByRole("link", { name: "新建活动" }).click();
+    await page.waitForURL(url("/events/new"));
+    await page.getByLabel("活动名称").fill(NAME);
+    await page.getByLabel("开始日期").fill("2030-05-20");
+    await page.getByLabel("结束日期").fill("2030-05-20");
+    await page.getByLabel("城市").fill("南通");
+    await page.getByRole("button", { name: "创建活动" }).click();
+    await page.waitForURL(/\/events\/EV2030-\d+\/setup$/);
+    eventPath = new URL(page.url()).pathname.replace(/\/setup$/, "");
+
+    await page.getByRole("button", { name: "生成时段" }).click();
+    await expect.poll(() => page.getByRole("button", { name: /^删除时段/ }).count()).toBe(24);
+    await page.getByLabel("数量").fill("5");
+    await page.getByRole("button", { name: "添加桌位" }).click();
+    await expect.poll(() => page.getByRole("button", { name: /^删除桌位/ }).count()).toBe(5);
+
+    await page.goto(url(eventPath));
+    await page.getByRole("button", { name: "开放报名" }).click();
+    await expect.poll(() => page.getByText("本活动正在接受报名。").count()).toBe(1);
+    await page.close();
+  });
+
+  test("the enterprise and the university register", async () => {
+    const page = await browser.newPage();
+    for (const role of ["enterprise", "university"]) {
+      await logIn(page, role);
+      await page.goto(url(`${eventPath}/register`));
+      await page.getByLabel("希望对接什么").fill(role === "enterprise" ? "寻找新材料、智能制造方向的高校团队。" : "推介储能与新材料成果，寻找产业化伙伴。");
+      await page.getByRole("button", { name: "提交报名" }).click();
+      await page.waitForURL(url(eventPath));
+      await expect.poll(() => page.getByText("待审核").count()).toBeGreaterThan(0);
+    }
+    await page.close();
+  });
+
+  test("the enterprise requests a meeting; the university accepts", async () => {
+    const uni = await orgOf("university");
+    const page = await browser.newPage();
+    await logIn(page, "enterprise");
+    await page.goto(url(`${eventPath}/requests`));
+    await page.getByLabel("约见对象").selectOption(`org:${uni.id}`);
+    await page.getByLabel("留言（可选）").fill("您好！想就新材料成果当面交流。");
+    await page.getByRole("button", { name: "发送请求" }).click();
+    await expect.poll(() => page.getByText("待回复").count()).toBeGreaterThan(0);
+
+    await logIn(page, "university");
+    await page.goto(url(`${eventPath}/requests`));
+    await page.getByRole("button", { name: /^接受来自/ }).click();
+    await expect.poll(() => page.getByRole("cell", { name: "已接受" }).count()).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  test("the organizer checks the enterprise in by its code; the live count follows", async () => {
+    const ent = await orgOf("enterprise");
+    const [p] = await db<{ checkin_code: string }[]>`
+      select p.checkin_code from event_participant p join event e on e.id = p.event_id where e.name = ${NAME} and p.org_id = ${ent.id}`;
+    const page = await browser.newPage();
+    await logIn(page, "organizer");
+    await page.goto(url(`${eventPath}/checkin`));
+    await expect.poll(() => page.locator('[data-count="checkedIn"]').innerText()).toBe("0");
+    await page.getByRole("textbox", { name: "签到码", exact: true }).fill(p.checkin_code.toLowerCase());
+    await page.getByRole("button", { name: "签到", exact: true }).first().click();
+    await expect.poll(() => page.locator('[data-count="checkedIn"]').innerText()).toBe("1");
+    const [row] = await db<{ status: string }[]>`
+      select p.status from event_participant p join event e on e.id = p.event_id where e.name = ${NAME} and p.org_id = ${ent.id}`;
+    expect(row.status).toBe("checked_in");
+    await page.close();
+  });
+});
