@@ -353,6 +353,45 @@ export async function transition(
   });
 }
 
+// ---------------------------------------------------------------- reading one record
+
+/** The columns every catalog row query returns that access depends on. */
+export type AccessColumns = { org_id: number; status: string; visibility: string; published_at: Date | string | null };
+
+export function accessRowOf(r: AccessColumns): AccessRow {
+  return { orgId: r.org_id, status: r.status, visibility: r.visibility, publishedAt: r.published_at };
+}
+
+type RowQuery<R> = (db: Db, where: Fragment, tail: Fragment) => Promise<R[]>;
+
+/**
+ * The record a URL names (/needs/N001 or /needs/17) through the kind's row query, as the
+ * viewer may see it (`toView`), or null when it does not exist or the viewer may not read it.
+ */
+export async function findReadable<R extends AccessColumns, V>(
+  viewer: Viewer,
+  ref: string | undefined,
+  query: { rows: RowQuery<R>; alias: string; toView: (viewer: Viewer, row: R) => Promise<V> },
+): Promise<V | null> {
+  const parsed = parseRef(ref);
+  if (!parsed) return null;
+  const [row] = await query.rows(sql, refCondition(sql, query.alias, parsed), sql`order by ${refOrder(sql, query.alias, parsed)} limit 1`);
+  if (!row || !canRead(viewer, accessRowOf(row))) return null;
+  return query.toView(viewer, row);
+}
+
+/** findReadable for an edit form: 404 when unknown or unreadable, 403 when readable but not editable. */
+export async function findEditable<R extends AccessColumns, V extends { access: Access }>(
+  viewer: Viewer,
+  ref: string | undefined,
+  query: { rows: RowQuery<R>; alias: string; toView: (viewer: Viewer, row: R) => Promise<V> },
+): Promise<V> {
+  const view = await findReadable(viewer, ref, query);
+  if (!view) notFound();
+  if (!view.access.canEdit) throw new Response("Forbidden", { status: 403 });
+  return view;
+}
+
 // ---------------------------------------------------------------- creating and saving forms
 
 /** The audited picture of a row: the form's columns (`names`), status and version. */

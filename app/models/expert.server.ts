@@ -13,18 +13,15 @@ import { isOrgKind, type OrgKind } from "~/utils/roles";
 import { type Actor, type Tx } from "./audit.server";
 import {
   accessFor,
-  canRead,
   canSeeContact,
   listReadable,
-  notFound,
-  parseRef,
-  refCondition,
-  refOrder,
   transition,
   type Access,
   type Viewer,
   insertRecord,
   saveRecord,
+  findEditable,
+  findReadable,
 } from "./catalog.server";
 
 // 专家: expert profiles of universities and institutes. Shared rules are in catalog.server.ts.
@@ -125,23 +122,13 @@ async function toExpert(viewer: Viewer, r: ExpertRow): Promise<Expert> {
 }
 
 /** The expert a URL names (/experts/X001 or /experts/17), or null when unknown or not readable. */
-export async function getExpert(viewer: Viewer, ref: string | undefined): Promise<Expert | null> {
-  const parsed = parseRef(ref);
-  if (!parsed) return null;
-  const [row] = await expertRows(sql, refCondition(sql, "x", parsed), sql`order by ${refOrder(sql, "x", parsed)} limit 1`);
-  if (!row || !canRead(viewer, accessRow(row))) return null;
-  return toExpert(viewer, row);
+export function getExpert(viewer: Viewer, ref: string | undefined): Promise<Expert | null> {
+  return findReadable(viewer, ref, { rows: expertRows, alias: "x", toView: toExpert });
 }
 
 /** For the edit form: 404 when unknown or unreadable, 403 when readable but not editable. */
-export async function getExpertForEdit(viewer: Viewer, ref: string | undefined): Promise<Expert> {
-  const parsed = parseRef(ref);
-  if (!parsed) notFound();
-  const [row] = await expertRows(sql, refCondition(sql, "x", parsed), sql`order by ${refOrder(sql, "x", parsed)} limit 1`);
-  if (!row || !canRead(viewer, accessRow(row))) notFound();
-  const expert = await toExpert(viewer, row);
-  if (!expert.access.canEdit) throw new Response("Forbidden", { status: 403 });
-  return expert;
+export function getExpertForEdit(viewer: Viewer, ref: string | undefined): Promise<Expert> {
+  return findEditable(viewer, ref, { rows: expertRows, alias: "x", toView: toExpert });
 }
 
 /** Related records on an expert's page: the results they lead (readable ones, every status for owners). */

@@ -15,20 +15,17 @@ import { isOrgKind, type OrgKind } from "~/utils/roles";
 import { type Actor, type Tx } from "./audit.server";
 import {
   accessFor,
-  canRead,
   canSeeContact,
   invalid,
   listReadable,
-  notFound,
-  parseRef,
-  refCondition,
-  refOrder,
   transition,
   type Access,
   type RecordSummary,
   type Viewer,
   insertRecord,
   saveRecord,
+  findEditable,
+  findReadable,
 } from "./catalog.server";
 
 // 技术需求: an enterprise's technology needs. Rules shared with results and experts (who may
@@ -140,23 +137,13 @@ async function toNeed(viewer: Viewer, r: NeedRow): Promise<Need> {
 }
 
 /** The need a URL names (/needs/N001 or /needs/17), or null when it does not exist or the viewer may not read it. */
-export async function getNeed(viewer: Viewer, ref: string | undefined): Promise<Need | null> {
-  const parsed = parseRef(ref);
-  if (!parsed) return null;
-  const [row] = await needRows(sql, refCondition(sql, "n", parsed), sql`order by ${refOrder(sql, "n", parsed)} limit 1`);
-  if (!row || !canRead(viewer, accessRow(row))) return null;
-  return toNeed(viewer, row);
+export function getNeed(viewer: Viewer, ref: string | undefined): Promise<Need | null> {
+  return findReadable(viewer, ref, { rows: needRows, alias: "n", toView: toNeed });
 }
 
 /** The need for its edit form: 404 when unknown or unreadable, 403 when readable but not editable. */
-export async function getNeedForEdit(viewer: Viewer, ref: string | undefined): Promise<Need> {
-  const parsed = parseRef(ref);
-  if (!parsed) notFound();
-  const [row] = await needRows(sql, refCondition(sql, "n", parsed), sql`order by ${refOrder(sql, "n", parsed)} limit 1`);
-  if (!row || !canRead(viewer, accessRow(row))) notFound();
-  const need = await toNeed(viewer, row);
-  if (!need.access.canEdit) throw new Response("Forbidden", { status: 403 });
-  return need;
+export function getNeedForEdit(viewer: Viewer, ref: string | undefined): Promise<Need> {
+  return findEditable(viewer, ref, { rows: needRows, alias: "n", toView: toNeed });
 }
 
 /** Related records on a need's page: other needs of its organization; results in its field. */

@@ -21,16 +21,14 @@ import {
   canSeeContact,
   invalid,
   listReadable,
-  notFound,
-  parseRef,
-  refCondition,
-  refOrder,
   transition,
   type Access,
   type RecordSummary,
   type Viewer,
   insertRecord,
   saveRecord,
+  findEditable,
+  findReadable,
 } from "./catalog.server";
 import type { Contact } from "./need.server";
 
@@ -160,23 +158,13 @@ async function toResult(viewer: Viewer, r: ResultRow): Promise<Result> {
 }
 
 /** The result a URL names (/results/R0001 or /results/17), or null when unknown or not readable. */
-export async function getResult(viewer: Viewer, ref: string | undefined): Promise<Result | null> {
-  const parsed = parseRef(ref);
-  if (!parsed) return null;
-  const [row] = await resultRows(sql, refCondition(sql, "r", parsed), sql`order by ${refOrder(sql, "r", parsed)} limit 1`);
-  if (!row || !canRead(viewer, accessRow(row))) return null;
-  return toResult(viewer, row);
+export function getResult(viewer: Viewer, ref: string | undefined): Promise<Result | null> {
+  return findReadable(viewer, ref, { rows: resultRows, alias: "r", toView: toResult });
 }
 
 /** For the edit form: 404 when unknown or unreadable, 403 when readable but not editable. */
-export async function getResultForEdit(viewer: Viewer, ref: string | undefined): Promise<Result> {
-  const parsed = parseRef(ref);
-  if (!parsed) notFound();
-  const [row] = await resultRows(sql, refCondition(sql, "r", parsed), sql`order by ${refOrder(sql, "r", parsed)} limit 1`);
-  if (!row || !canRead(viewer, accessRow(row))) notFound();
-  const result = await toResult(viewer, row);
-  if (!result.access.canEdit) throw new Response("Forbidden", { status: 403 });
-  return result;
+export function getResultForEdit(viewer: Viewer, ref: string | undefined): Promise<Result> {
+  return findEditable(viewer, ref, { rows: resultRows, alias: "r", toView: toResult });
 }
 
 /** Related records on a result's page: the lead expert's other results. */
