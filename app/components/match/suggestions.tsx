@@ -206,7 +206,7 @@ function SuggestionCard({ item, panel }: { item: PanelItem; panel: Extract<Panel
                 <Text component="span" fw={600}>
                   {en ? c.en : c.zh}
                 </Text>
-                {"："}
+                {en ? ": " : "："}
                 <span aria-label={t("match.panel.needSide")}>
                   <Terms words={c.need_terms} />
                 </span>
@@ -236,11 +236,13 @@ function SuggestionCard({ item, panel }: { item: PanelItem; panel: Extract<Panel
 }
 
 function Terms({ words }: { words: string[] }) {
+  const { i18n } = useTranslation();
+  const sep = i18n.language === "en" ? ", " : "、";
   return (
     <>
       {words.map((w, i) => (
         <span key={`${w}-${i}`}>
-          {i ? "、" : ""}
+          {i ? sep : ""}
           <mark>{w}</mark>
         </span>
       ))}
