@@ -282,6 +282,48 @@ export async function reopenIntent(
 }
 
 /**
+ * Corrects what was recorded — the summary and the event — from the version the form showed (409
+ * when someone changed the intent since). The parties and the stage do not change here: a wrong
+ * party is a different intent (drop it, record the right one), stages have their own moves.
+ * Audit row with the changed fields; no history row (not a stage change).
+ */
+export async function updateIntent(
+  actor: Actor | null,
+  input: { id: number; version: number; summary: string; eventId: number | null },
+): Promise<{ id: number; ref: string | null; version: number }> {
+  const summary = (input.summary ?? "").trim();
+  if ([...summary].length > 5000) invalid("pipeline.errors.summaryTooLong", "summary");
+  return sql.begin(async (tx) => {
+    const [row] = await tx<(StageRow & { result_id: number | null; summary: string; event_id: number | null })[]>`
+      select id, ref, need_id, result_id, enterprise_org_id, institution_org_id, stage, dropped_reason, version, summary, event_id
+      from intent where id = ${input.id} for update`;
+    if (!row) notFound();
+    await assertCanChangeIntent(tx, actor, row);
+    if (row.version !== input.version) conflict("pipeline.errors.stale");
+    if (input.eventId !== null) {
+      const [e] = await tx`select 1 from event where id = ${input.eventId}`;
+      if (!e) invalid("pipeline.errors.eventNotFound", "eventId");
+    }
+    if (!summary && row.need_id === null && row.result_id === null) invalid("pipeline.errors.empty", "summary");
+    const [after] = await tx<{ id: number; ref: string | null; version: number }[]>`
+      update intent set summary = ${summary}, event_id = ${input.eventId}, version = version + 1
+      where id = ${row.id} returning id, ref, version`;
+    const before: Record<string, postgres.JSONValue> = { version: row.version };
+    const changed: Record<string, postgres.JSONValue> = { version: after.version };
+    if (row.summary !== summary) {
+      before.summary = row.summary;
+      changed.summary = summary;
+    }
+    if (row.event_id !== input.eventId) {
+      before.event_id = row.event_id;
+      changed.event_id = input.eventId;
+    }
+    await audit(tx, { actor, action: "intent.update", entity: "intent", entityId: row.id, before, after: changed });
+    return after;
+  });
+}
+
+/**
  * Inside an agreement's transaction: an intent at "intent" or "negotiating" moves to "signed" (one
  * history row, one audit row); later stages stay where they are. The caller has locked and checked
  * the intent.

@@ -27,12 +27,12 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormErrors, useFieldError } from "~/components/forms";
 import { agreementsOfIntent, recordAgreement } from "~/models/agreement.server";
 import { loadViewer, modelProblem } from "~/models/catalog.server";
-import { getIntent, intentChoices, moveIntent, reopenIntent } from "~/models/intent.server";
+import { getIntent, intentChoices, moveIntent, reopenIntent, updateIntent } from "~/models/intent.server";
 import { getClientIp, requireUser } from "~/utils/auth.server";
 import { problemReply } from "~/utils/catalog-actions.server";
 import { pageTitle } from "~/utils/meta";
 import { formatDate, useIsPending } from "~/utils/misc";
-import { AGREEMENT_KINDS, AgreementSchema, intentPath, MOVES, MoveSchema, REOPEN_TO, ReopenSchema, STAGE_COLORS, todayInChina } from "~/utils/pipeline";
+import { AGREEMENT_KINDS, AgreementSchema, EditIntentSchema, intentPath, MOVES, MoveSchema, REOPEN_TO, ReopenSchema, STAGE_COLORS, todayInChina } from "~/utils/pipeline";
 import { isStaff } from "~/utils/roles";
 import { redirectWithToast } from "~/utils/toast.server";
 
@@ -57,7 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-type Reply = { form: "move" | "reopen" | "agreement"; result: SubmissionResult<string[]> };
+type Reply = { form: "move" | "reopen" | "agreement" | "edit"; result: SubmissionResult<string[]> };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
@@ -69,7 +69,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const kind = formData.get("intent");
   const path = intentPath(intent);
 
-  async function attempt<T>(form: Reply["form"], submission: { reply: (o?: object) => SubmissionResult<string[]> }, run: () => Promise<T>, toast: "pipeline.intents.moved" | "pipeline.intents.reopened" | "pipeline.agreements.created") {
+  async function attempt<T>(form: Reply["form"], submission: { reply: (o?: object) => SubmissionResult<string[]> }, run: () => Promise<T>, toast: "pipeline.intents.moved" | "pipeline.intents.reopened" | "pipeline.agreements.created" | "pipeline.intents.edited") {
     try {
       await run();
       return redirectWithToast(path, { description: toast });
@@ -91,6 +91,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (submission.status !== "success") return data({ form: "reopen", result: submission.reply() } satisfies Reply, { status: 400 });
     const v = submission.value;
     return attempt("reopen", submission, () => reopenIntent(actor, { id: intent.id, version: v.version, to: v.to, note: v.note }), "pipeline.intents.reopened");
+  }
+  if (kind === "edit") {
+    const submission = parseWithZod(formData, { schema: EditIntentSchema });
+    if (submission.status !== "success") return data({ form: "edit", result: submission.reply() } satisfies Reply, { status: 400 });
+    const v = submission.value;
+    return attempt("edit", submission, () => updateIntent(actor, { id: intent.id, version: v.version, summary: v.summary, eventId: v.eventId ?? null }), "pipeline.intents.edited");
   }
   if (kind === "agreement") {
     const submission = parseWithZod(formData, { schema: AgreementSchema });
@@ -174,6 +180,7 @@ export default function IntentRoute() {
         </Stack>
       </Paper>
 
+      {intent.canChange ? <EditForm intent={intent} events={events} reply={reply?.form === "edit" ? reply.result : undefined} /> : null}
       {intent.canChange ? <StageForms intent={intent} reply={reply} /> : <Text c="dimmed">{t("pipeline.intents.readOnly")}</Text>}
 
       <Paper withBorder p="lg" radius="md" component="section" aria-labelledby="history-title">
@@ -352,6 +359,65 @@ function StageForms({ intent, reply }: { intent: LoadedIntent; reply: Reply | un
           <Group>
             <Button type="submit" loading={isPending}>
               {t("pipeline.intents.move")}
+            </Button>
+          </Group>
+        </Stack>
+      </Form>
+    </Paper>
+  );
+}
+
+/** Corrections to the summary and the event, folded away (a plain <details>: no JavaScript needed). */
+function EditForm({
+  intent,
+  events,
+  reply,
+}: {
+  intent: LoadedIntent;
+  events: { id: number; name: string; starts_on: string }[];
+  reply: SubmissionResult<string[]> | undefined;
+}) {
+  const { t } = useTranslation();
+  const isPending = useIsPending();
+  const errorOf = useFieldError();
+  const [form, fields] = useForm({
+    id: `edit-${intent.version}`,
+    lastResult: reply,
+    defaultValue: { summary: intent.summary, eventId: intent.event ? String(intent.event.id) : "" },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: EditIntentSchema }),
+    shouldValidate: "onBlur",
+  });
+  return (
+    <Paper withBorder p="lg" radius="md" component="details" open={reply !== undefined}>
+      <Text component="summary" fw={600} style={{ cursor: "pointer" }}>
+        {t("pipeline.intents.edit")}
+      </Text>
+      <Form method="post" {...getFormProps(form)}>
+        <Stack gap="sm" mt="md">
+          <FormErrors form={form} />
+          <input type="hidden" name="intent" value="edit" />
+          <input type="hidden" name="version" value={intent.version} />
+          <Textarea
+            id={fields.summary.id}
+            name={fields.summary.name}
+            defaultValue={intent.summary}
+            label={t("pipeline.fields.summary")}
+            error={errorOf(fields.summary)}
+            aria-invalid={fields.summary.errors?.length ? true : undefined}
+            autosize
+            minRows={3}
+          />
+          <NativeSelect
+            id={fields.eventId.id}
+            name={fields.eventId.name}
+            defaultValue={intent.event ? String(intent.event.id) : ""}
+            label={t("pipeline.fields.event")}
+            error={errorOf(fields.eventId)}
+            data={[{ value: "", label: t("pipeline.fields.none") }, ...events.map((e) => ({ value: String(e.id), label: `${e.starts_on.slice(0, 4)} ${e.name}` }))]}
+          />
+          <Group>
+            <Button type="submit" variant="light" loading={isPending}>
+              {t("pipeline.intents.saveEdit")}
             </Button>
           </Group>
         </Stack>

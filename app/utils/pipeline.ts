@@ -134,6 +134,13 @@ export const NewIntentSchema = z.object({
 });
 export type NewIntentForm = z.infer<typeof NewIntentSchema>;
 
+export const EditIntentSchema = z.object({
+  intent: z.literal("edit"),
+  version: Version,
+  summary: z.string(text).trim().max(5000, "pipeline.errors.summaryTooLong").default(""),
+  eventId: OptionalId,
+});
+
 export const MoveSchema = z
   .object({
     intent: z.literal("move"),

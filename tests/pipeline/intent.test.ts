@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { sql } from "../../db/client.server";
-import { createIntent, getIntent, listIntents, moveIntent, reopenIntent } from "~/models/intent.server";
+import { createIntent, getIntent, listIntents, moveIntent, reopenIntent, updateIntent } from "~/models/intent.server";
 import { loadViewer } from "~/models/catalog.server";
 import {
   actor,
@@ -224,6 +224,33 @@ describe("stage moves", () => {
     const lost = outcomes.find((o) => o.status === "rejected");
     expect(lost?.status === "rejected" && lost.reason instanceof Response ? await lost.reason.text() : null).toBe("pipeline.errors.stale");
     expect(await historyOf(made.id)).toHaveLength(2);
+  });
+});
+
+describe("updateIntent (corrections)", () => {
+  test("summary and event change with an audit row of the changed fields, no history row", async () => {
+    const ev = await makeEvent();
+    const made = await makeIntent(w);
+    const saved = await updateIntent(org, { id: made.id, version: 1, summary: "更正：首期投入１５万元。", eventId: ev.id });
+    expect(saved.version).toBe(2);
+    const [row] = await sql`select summary, event_id, stage from intent where id = ${made.id}`;
+    expect(row).toEqual({ summary: "更正：首期投入１５万元。", event_id: ev.id, stage: "intent" });
+    expect(await historyOf(made.id)).toHaveLength(1);
+    const [a] = await sql`select action, before, after from audit_log where entity = 'intent' and entity_id = ${String(made.id)} order by id desc limit 1`;
+    expect(a).toMatchObject({ action: "intent.update", before: { event_id: null, version: 1 }, after: { event_id: ev.id, version: 2, summary: "更正：首期投入１５万元。" } });
+  });
+
+  test("stale version, too long, emptied, unknown event, another organization: refused, nothing written", async () => {
+    const made = await makeIntent(w);
+    await moveIntent(org, { id: made.id, version: 1, to: "negotiating" });
+    const before = await pipelineCounts();
+    expect(await refusal(updateIntent(org, { id: made.id, version: 1, summary: "旧页面", eventId: null }))).toMatchObject({ status: 409, message: "pipeline.errors.stale" });
+    expect(await refusal(updateIntent(org, { id: made.id, version: 2, summary: "长".repeat(5001), eventId: null }))).toMatchObject({ status: 400, field: "summary" });
+    expect(await refusal(updateIntent(org, { id: made.id, version: 2, summary: " ", eventId: null }))).toMatchObject({ status: 400, message: "pipeline.errors.empty" });
+    expect(await refusal(updateIntent(org, { id: made.id, version: 2, summary: "x", eventId: 99_999_999 }))).toMatchObject({ status: 400, message: "pipeline.errors.eventNotFound" });
+    expect(await refusal(updateIntent(actor(w.memberB), { id: made.id, version: 2, summary: "越权", eventId: null }))).toMatchObject({ status: 404 });
+    expect(await refusal(updateIntent(null, { id: made.id, version: 2, summary: "匿名", eventId: null }))).toMatchObject({ status: 403 });
+    expect(await pipelineCounts()).toEqual(before);
   });
 });
 

@@ -3,7 +3,7 @@ import { sql } from "../../db/client.server";
 import { recordAgreement } from "~/models/agreement.server";
 import type { Actor } from "~/models/audit.server";
 import { loadViewer } from "~/models/catalog.server";
-import { createIntent, getIntent, listIntents, moveIntent, reopenIntent } from "~/models/intent.server";
+import { createIntent, getIntent, listIntents, moveIntent, reopenIntent, updateIntent } from "~/models/intent.server";
 import { addSigning, canManageSigning, canViewSigning, saveSignatories } from "~/models/signing.server";
 import { actor, makeEvent, makeIntent, world } from "./helpers";
 
@@ -41,6 +41,7 @@ const expected: Record<string, Record<Who, "ok" | number | string>> = {
   see: { anonymous: "hidden", enterpriseMember: "ok", institutionMember: "ok", otherOrgMember: "hidden", noOrg: "hidden", organizer: "ok", admin: "ok" },
   list: { anonymous: "hidden", enterpriseMember: "ok", institutionMember: "ok", otherOrgMember: "hidden", noOrg: "hidden", organizer: "ok", admin: "ok" },
   create: { anonymous: 403, enterpriseMember: "ok", institutionMember: "ok", otherOrgMember: 403, noOrg: 403, organizer: "ok", admin: "ok" },
+  edit: { anonymous: 403, enterpriseMember: "ok", institutionMember: "ok", otherOrgMember: 404, noOrg: 404, organizer: "ok", admin: "ok" },
   move: { anonymous: 403, enterpriseMember: "ok", institutionMember: "ok", otherOrgMember: 404, noOrg: 404, organizer: "ok", admin: "ok" },
   drop: { anonymous: 403, enterpriseMember: "ok", institutionMember: "ok", otherOrgMember: 404, noOrg: 404, organizer: "ok", admin: "ok" },
   reopen: { anonymous: 403, enterpriseMember: "ok", institutionMember: "ok", otherOrgMember: 404, noOrg: 404, organizer: "ok", admin: "ok" },
@@ -73,6 +74,8 @@ async function act(action: string, who: Who): Promise<"ok" | number | string> {
     }
     case "create":
       return outcome(createIntent(a, { enterpriseOrgId: w.entA, institutionOrgId: w.uni, summary: "矩阵测试" }));
+    case "edit":
+      return outcome(updateIntent(a, { id: i.id, version: 1, summary: "矩阵测试：更正", eventId: ev.id }));
     case "move":
       return outcome(moveIntent(a, { id: i.id, version: 1, to: "negotiating" }));
     case "drop":

@@ -141,6 +141,17 @@ describe("/intents/:ref", () => {
     expect(unknown.status).toBe(400);
   });
 
+  test("corrections through the edit form; a stale one gets the conflict message", async () => {
+    const i = await makeIntent(w);
+    const ok = await post(i.id, { intent: "edit", version: "1", summary: "更正后的意向内容，含全角标点：（一）小试；（二）中试。", eventId: "" }, w.uniMember.cookie);
+    expect(ok.status).toBe(302);
+    const [row] = await sql`select summary from intent where id = ${i.id}`;
+    expect(row.summary).toBe("更正后的意向内容，含全角标点：（一）小试；（二）中试。");
+    const stale = await post(i.id, { intent: "edit", version: "1", summary: "旧页面", eventId: "" });
+    expect(stale.status).toBe(409);
+    expect(replyOf(stale.data).error?.[""]).toEqual(["pipeline.errors.stale"]);
+  });
+
   test("an agreement through the form: full-width amount accepted, future date and negative amount refused", async () => {
     const i = await makeIntent(w);
     const base = { intent: "agreement", title: "委托开发合同", kind: "委托开发", signedOn: "2017-10-09", eventId: "" };
