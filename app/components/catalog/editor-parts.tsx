@@ -1,5 +1,6 @@
 import type { FieldMetadata } from "@conform-to/react";
-import { Checkbox, Fieldset, Group, NativeSelect, SimpleGrid, Text } from "@mantine/core";
+import { Button, Checkbox, Fieldset, Group, NativeSelect, SimpleGrid, Text, TextInput, Title } from "@mantine/core";
+import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { useFieldError } from "~/components/forms";
 import { COOPERATION_MODES, TECH_FIELDS, VISIBILITIES } from "~/utils/catalog";
@@ -129,4 +130,54 @@ export function useCatalogInputProps() {
       "aria-invalid": error ? true : undefined,
     };
   };
+}
+
+/** A need's or result's contact person: shown only to those allowed (the models decide). */
+export function ContactFields<T>({ fields }: { fields: { contactName: FieldMetadata<T>; contactPhone: FieldMetadata<T>; contactEmail: FieldMetadata<T> } }) {
+  const { t } = useTranslation();
+  const inputProps = useCatalogInputProps();
+  return (
+    <>
+      <Title order={2} size="h5">
+        {t("catalog.fields.contact")}
+      </Title>
+      <SimpleGrid cols={{ base: 1, sm: 3 }}>
+        <TextInput {...inputProps(fields.contactName)} key={fields.contactName.key} label={t("catalog.fields.contactName")} autoComplete="off" />
+        <TextInput
+          {...inputProps(fields.contactPhone)}
+          key={fields.contactPhone.key}
+          label={t("catalog.fields.contactPhone")}
+          type="tel"
+          autoComplete="off"
+        />
+        <TextInput
+          {...inputProps(fields.contactEmail)}
+          key={fields.contactEmail.key}
+          label={t("catalog.fields.contactEmail")}
+          type="email"
+          autoComplete="off"
+        />
+      </SimpleGrid>
+    </>
+  );
+}
+
+/** Save (a draft stays a draft), save and submit (drafts only), cancel. */
+export function EditorButtons({ isDraft, isPending, cancelTo }: { isDraft: boolean; isPending: boolean; cancelTo: string }) {
+  const { t } = useTranslation();
+  return (
+    <Group>
+      <Button type="submit" name="intent" value="save" loading={isPending} variant={isDraft ? "default" : "filled"}>
+        {isDraft ? t("catalog.actions.saveDraft") : t("catalog.actions.save")}
+      </Button>
+      {isDraft ? (
+        <Button type="submit" name="intent" value="submit" loading={isPending}>
+          {t("catalog.actions.saveAndSubmit")}
+        </Button>
+      ) : null}
+      <Button component={Link} to={cancelTo} variant="subtle">
+        {t("catalog.actions.cancel")}
+      </Button>
+    </Group>
+  );
 }

@@ -1,12 +1,12 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { Button, Group, NativeSelect, Paper, SimpleGrid, Stack, Textarea, TextInput, Title } from "@mantine/core";
-import { Form, Link } from "@remix-run/react";
+import { NativeSelect, Paper, SimpleGrid, Stack, Textarea, TextInput, Title } from "@mantine/core";
+import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FormErrors } from "~/components/forms";
 import { EditExpertSchema, joinKeywords, NewExpertSchema, TECH_FIELDS } from "~/utils/catalog";
 import { useIsPending } from "~/utils/misc";
-import { CheckboxGroup, OrgPicker, useCatalogInputProps, useVisibilityOptions } from "./editor-parts";
+import { CheckboxGroup, OrgPicker, useCatalogInputProps, useVisibilityOptions , EditorButtons } from "./editor-parts";
 import { useCatalogLabels } from "./labels";
 import { StaleAlert, type WorkflowReply } from "./workflow";
 
@@ -124,19 +124,7 @@ export function ExpertEditor({
               data={visibilityOptions}
             />
           </SimpleGrid>
-          <Group>
-            <Button type="submit" name="intent" value="save" loading={isPending} variant={isDraft ? "default" : "filled"}>
-              {isDraft ? t("catalog.actions.saveDraft") : t("catalog.actions.save")}
-            </Button>
-            {isDraft ? (
-              <Button type="submit" name="intent" value="submit" loading={isPending}>
-                {t("catalog.actions.saveAndSubmit")}
-              </Button>
-            ) : null}
-            <Button component={Link} to={cancelTo} variant="subtle">
-              {t("catalog.actions.cancel")}
-            </Button>
-          </Group>
+          <EditorButtons isDraft={isDraft} isPending={isPending} cancelTo={cancelTo} />
         </Stack>
       </Form>
     </Paper>

@@ -1,12 +1,12 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { Button, Group, NativeSelect, Paper, SimpleGrid, Stack, Textarea, TextInput, Title } from "@mantine/core";
-import { Form, Link } from "@remix-run/react";
+import { NativeSelect, Paper, SimpleGrid, Stack, Textarea, TextInput } from "@mantine/core";
+import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FormErrors } from "~/components/forms";
 import { EditResultSchema, joinKeywords, MATURITIES, NewResultSchema } from "~/utils/catalog";
 import { useIsPending } from "~/utils/misc";
-import { CooperationField, OrgPicker, useCatalogInputProps, useFieldOptions, useVisibilityOptions } from "./editor-parts";
+import { ContactFields, CooperationField, EditorButtons, OrgPicker, useCatalogInputProps, useFieldOptions, useVisibilityOptions } from "./editor-parts";
 import { useCatalogLabels } from "./labels";
 import { StaleAlert, type WorkflowReply } from "./workflow";
 
@@ -180,39 +180,8 @@ export function ResultEditor({
               data={visibilityOptions}
             />
           </SimpleGrid>
-          <Title order={2} size="h5">
-            {t("catalog.fields.contact")}
-          </Title>
-          <SimpleGrid cols={{ base: 1, sm: 3 }}>
-            <TextInput {...inputProps(fields.contactName)} key={fields.contactName.key} label={t("catalog.fields.contactName")} autoComplete="off" />
-            <TextInput
-              {...inputProps(fields.contactPhone)}
-              key={fields.contactPhone.key}
-              label={t("catalog.fields.contactPhone")}
-              type="tel"
-              autoComplete="off"
-            />
-            <TextInput
-              {...inputProps(fields.contactEmail)}
-              key={fields.contactEmail.key}
-              label={t("catalog.fields.contactEmail")}
-              type="email"
-              autoComplete="off"
-            />
-          </SimpleGrid>
-          <Group>
-            <Button type="submit" name="intent" value="save" loading={isPending} variant={isDraft ? "default" : "filled"}>
-              {isDraft ? t("catalog.actions.saveDraft") : t("catalog.actions.save")}
-            </Button>
-            {isDraft ? (
-              <Button type="submit" name="intent" value="submit" loading={isPending}>
-                {t("catalog.actions.saveAndSubmit")}
-              </Button>
-            ) : null}
-            <Button component={Link} to={cancelTo} variant="subtle">
-              {t("catalog.actions.cancel")}
-            </Button>
-          </Group>
+          <ContactFields fields={fields} />
+          <EditorButtons isDraft={isDraft} isPending={isPending} cancelTo={cancelTo} />
         </Stack>
       </Form>
     </Paper>
