@@ -61,7 +61,7 @@ export default function DashboardRoute() {
           </Group>
 
           {latestYear !== null && latestYear !== view.targetYear ? (
-            <Alert color="blue" data-testid="latest-year">
+            <Alert color="gray" data-testid="latest-year">
               {t("kpi.dashboard.emptyPeriod", { year: latestYear })}{" "}
               <Link to={`/dashboard?year=${latestYear}`} style={{ color: "inherit", fontWeight: 700 }}>
                 {t("kpi.dashboard.showYear", { year: latestYear })}
