@@ -16,12 +16,18 @@ export class MatchSearchError extends Error {
     message: string,
     /** HTTP status from Meilisearch, or null when it did not answer */
     readonly status: number | null,
+    /** Meilisearch's error code (index_not_found, …) when it answered one */
+    readonly code: string | null = null,
   ) {
     super(message);
   }
-  /** Meilisearch down, timing out or failing: worth saying "try again later". */
+  /**
+   * Meilisearch down, timing out or failing, or its indexes not built yet (a fresh data folder
+   * whose first indexing has not finished, a test without indexes): worth saying "try again
+   * later", not an error of ours.
+   */
   get unavailable(): boolean {
-    return this.status === null || this.status >= 500 || this.status === 429;
+    return this.status === null || this.status >= 500 || this.status === 429 || this.code === "index_not_found";
   }
 }
 
@@ -70,7 +76,8 @@ export function multiSearch(queries: readonly Record<string, unknown>[]): Promis
           }
           if (status >= 400) {
             const message = isRecord(parsed) && typeof parsed.message === "string" ? parsed.message : text.slice(0, 200);
-            reject(new MatchSearchError(`Meilisearch ${status}: ${message}`, status));
+            const code = isRecord(parsed) && typeof parsed.code === "string" ? parsed.code : null;
+            reject(new MatchSearchError(`Meilisearch ${status}: ${message}`, status, code));
             return;
           }
           const results = isRecord(parsed) && Array.isArray(parsed.results) ? parsed.results : null;
