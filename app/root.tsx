@@ -134,6 +134,9 @@ function ShowToast({ toast }: { toast: Toast }) {
         title: t(toast.title ?? toastTitle[toast.type], toast.values ?? {}),
         message: t(toast.description, toast.values ?? {}),
         autoClose: 6000,
+        // Mantine's close button has no name, and its dimmed message text is below AA contrast
+        closeButtonProps: { "aria-label": t("common.toast.close") },
+        styles: { description: { color: "var(--mantine-color-text)" } },
       });
     }, 0);
     return () => clearTimeout(timer);

@@ -67,6 +67,7 @@ export default {
     successTitle: "Done",
     errorTitle: "Error",
     infoTitle: "Note",
+    close: "Close notification",
   },
   footer: "© Rugao Science & Technology Bureau · Industry–university matchmaking",
   emptyValue: "—",

@@ -65,6 +65,7 @@ export default {
     successTitle: "成功",
     errorTitle: "出错了",
     infoTitle: "提示",
+    close: "关闭提示",
   },
   footer: "© 如皋市科技局 · 产学研对接平台",
   emptyValue: "—",
