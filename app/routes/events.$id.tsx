@@ -76,7 +76,7 @@ export default function EventRoute() {
       <Stack gap={6}>
         <Group gap="xs">
           <Badge variant="light">{t(`events.kinds.${event.kind}`)}</Badge>
-          <Badge variant="light" color={event.status === "open" ? "green" : "blue"}>
+          <Badge variant="filled" color={event.status === "open" ? "teal.9" : "blue.8"}>
             {t(`events.statuses.${event.status}`)}
           </Badge>
         </Group>

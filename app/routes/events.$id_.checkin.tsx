@@ -162,7 +162,7 @@ export default function CheckinRoute() {
                   </Text>
                 </Stack>
                 {h.status === "checked_in" ? (
-                  <Badge color="teal" variant="light">
+                  <Badge color="teal.9" variant="filled">
                     {t("events.participantStatuses.checked_in")}
                   </Badge>
                 ) : (
@@ -261,7 +261,7 @@ export default function CheckinRoute() {
                             )}
                           </Stack>
                           <Group gap={4} wrap="nowrap">
-                            <Badge variant="light" color={m.status === "held" ? "green" : m.status === "no_show" ? "red" : "blue"}>
+                            <Badge variant="filled" color={m.status === "held" ? "teal.9" : m.status === "no_show" ? "red.9" : "blue.8"}>
                               {t(`events.meetingStatuses.${m.status}`)}
                             </Badge>
                             <Button type="submit" name="status" value="held" size="compact-xs" variant="light" aria-label={t("events.checkin.markHeldLabel", { id: m.id })}>

@@ -55,7 +55,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   throw new Response("Bad request", { status: 400 });
 }
 
-const COLOR: Partial<Record<ParticipantStatus, string>> = { registered: "orange", approved: "green", checked_in: "teal", rejected: "gray", withdrawn: "gray" };
+// dark shades on filled badges: axe's AA contrast for small text
+const COLOR: Partial<Record<ParticipantStatus, string>> = { registered: "grape.9", approved: "teal.9", checked_in: "indigo.9", rejected: "gray.7", withdrawn: "gray.7" };
 
 export default function ParticipantsRoute() {
   const { t } = useTranslation();
@@ -131,7 +132,7 @@ export default function ParticipantsRoute() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={COLOR[p.status] ?? "blue"}>
+                    <Badge variant="filled" color={COLOR[p.status] ?? "blue.8"} miw="max-content">
                       {t(`events.participantStatuses.${p.status}`)}
                     </Badge>
                   </Table.Td>
@@ -150,8 +151,8 @@ export default function ParticipantsRoute() {
                               <Button
                                 type="submit"
                                 size="compact-xs"
-                                variant={d === "approve" ? "light" : "subtle"}
-                                color={d === "approve" ? "green" : "red"}
+                                variant={d === "approve" ? "filled" : "default"}
+                                color={d === "approve" ? "teal.9" : undefined}
                                 aria-label={t(d === "approve" ? "events.participants.approveLabel" : "events.participants.rejectLabel", { name: p.name })}
                               >
                                 {t(d === "approve" ? "events.participants.approve" : "events.participants.reject")}

@@ -239,7 +239,7 @@ export default function RequestsRoute() {
                         </Text>
                       </Table.Td>
                       <Table.Td>
-                        <Badge variant="light" color={r.status === "accepted" ? "green" : r.status === "pending" ? "orange" : "gray"}>
+                        <Badge variant="filled" color={r.status === "accepted" ? "teal.9" : r.status === "pending" ? "grape.9" : "gray.7"} miw="max-content">
                           {t(`events.requestStatuses.${r.status}`)}
                         </Badge>
                       </Table.Td>

@@ -113,7 +113,7 @@ export default function EventsRoute() {
                   <Table.Td style={{ whiteSpace: "nowrap" }}>{e.startsOn === e.endsOn ? e.startsOn : `${e.startsOn} – ${e.endsOn}`}</Table.Td>
                   <Table.Td>{[e.city, e.venue].filter(Boolean).join(" · ")}</Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={e.status === "open" ? "green" : e.status === "cancelled" ? "gray" : "blue"}>
+                    <Badge variant="filled" color={e.status === "open" ? "teal.9" : e.status === "cancelled" ? "gray.7" : "blue.8"} miw="max-content">
                       {t(`events.statuses.${e.status}`)}
                     </Badge>
                   </Table.Td>

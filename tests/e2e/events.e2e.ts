@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import postgres from "postgres";
 import { afterAll, describe, test } from "vitest";
@@ -19,6 +21,17 @@ const db = postgres(e2eDatabaseUrl(), { max: 1, onnotice: () => {} });
 afterAll(async () => {
   await db.end();
 });
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+async function axeViolations(page: Page) {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (d: object, o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run({ exclude: [[".mantine-Notifications-root"]] }, { runOnly: ["wcag2a", "wcag2aa"] });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  });
+}
+
 const stamp = Date.now().toString(36).toUpperCase();
 const NAME = `端到端洽谈会 ${stamp}`;
 
@@ -112,6 +125,25 @@ describe("an event from creation to check-in", () => {
     const [row] = await db<{ status: string }[]>`
       select p.status from event_participant p join event e on e.id = p.event_id where e.name = ${NAME} and p.org_id = ${ent.id}`;
     expect(row.status).toBe("checked_in");
+    await page.close();
+  });
+
+  test("the events pages pass axe's WCAG A/AA rules", async () => {
+    const page = await browser.newPage();
+    await logIn(page, "organizer");
+    const found: string[] = [];
+    for (const path of ["/events", eventPath, `${eventPath}/setup`, `${eventPath}/participants`, `${eventPath}/requests`, `${eventPath}/checkin`, `${eventPath}/outcome`, `${eventPath}/edit`]) {
+      await page.goto(url(path));
+      await page.waitForLoadState("networkidle");
+      for (const v of await axeViolations(page)) found.push(`${path} ${v}`);
+    }
+    await logIn(page, "enterprise");
+    for (const path of [eventPath, `${eventPath}/register`, `${eventPath}/requests`]) {
+      await page.goto(url(path));
+      await page.waitForLoadState("networkidle");
+      for (const v of await axeViolations(page)) found.push(`${path} ${v}`);
+    }
+    expect(found).toEqual([]);
     await page.close();
   });
 });
