@@ -143,12 +143,15 @@ export async function readableIds(viewer: Viewer, kind: CatalogKind, ids: readon
 }
 
 /**
- * HOOK for the events issue: true when the viewer's organization has an accepted meeting (or an
- * intent) with this record's owner, which grants its contact details. Until meetings exist,
- * nobody outside the owning organization and staff sees them.
+ * True when the viewer's side has an accepted meeting request with this record's owner (its
+ * organization, a result's lead expert, the expert), which grants its contact details
+ * (docs/decisions/042-meeting-requests.md). Loaded lazily: meeting-request.server.ts imports
+ * this module's error helpers.
  */
-export async function contactGrantedByMeeting(_viewer: Viewer, _kind: CatalogKind, _recordId: number): Promise<boolean> {
-  return false;
+export async function contactGrantedByMeeting(viewer: Viewer, kind: CatalogKind, recordId: number): Promise<boolean> {
+  if (!viewer) return false;
+  const { contactGrantedByAcceptedRequest } = await import("./meeting-request.server");
+  return contactGrantedByAcceptedRequest(viewer.id, kind, recordId);
 }
 
 /** Contact details (need/result contact_*, expert email/phone): staff, the owner, or a granted party. */

@@ -162,6 +162,11 @@ describe("contact details granted by an accepted request", () => {
     expect(await contactGrantedByAcceptedRequest(w.memberA.id, "expert", x.id)).toBe(false);
     await respondToMeetingRequest(actor(w.uni2Member), { id: made.id, version: 1, response: "accepted" });
     expect(await contactGrantedByAcceptedRequest(w.memberA.id, "expert", x.id)).toBe(true);
+    // and the catalog's contact rule uses it: the enterprise now sees the expert's contact details
+    const { canSeeContact } = await import("~/models/catalog.server");
+    const row = { id: x.id, orgId: w.uni2, status: "published", visibility: "public", publishedAt: new Date() };
+    expect(await canSeeContact({ id: w.memberA.id, role: "member", orgIds: [w.entA] }, "expert", row)).toBe(true);
+    expect(await canSeeContact({ id: w.memberB.id, role: "member", orgIds: [w.entB] }, "expert", row)).toBe(false);
     // the institute's side may see the enterprise's needs' contacts too; another enterprise may not
     const [n] = await sql<{ id: number }[]>`insert into need (org_id, title, description, status, visibility, published_at, field) values (${w.entA}, '联系方式测试需求', '', 'published', 'public', now(), '新材料') returning id`;
     expect(await contactGrantedByAcceptedRequest(w.uni2Member.id, "need", n.id)).toBe(true);
