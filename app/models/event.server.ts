@@ -448,3 +448,21 @@ export async function deleteTable(actor: Actor | null, input: { eventId: number;
     await audit(tx, { actor, action: "event.table_delete", entity: "event", entityId: input.eventId, before: { table: t.id, label: t.label } });
   });
 }
+
+// ---------------------------------------------------------------- co-organizers
+
+/**
+ * Adds a colleague (an organizer or admin account, found by e-mail) to the event's organizers.
+ * The event's managers only. A member account cannot run events (400); adding someone twice is
+ * harmless.
+ */
+export async function addEventOrganizer(actor: Actor | null, input: { eventId: number; email: string }): Promise<{ userId: string; added: boolean }> {
+  return sql.begin(async (tx) => {
+    await lockEventAsManager(tx, actor, input.eventId, { allowOver: true });
+    const [u] = await tx<{ id: string; role: string }[]>`select id, role from app_user where lower(email) = ${input.email.trim().toLowerCase()}`;
+    if (!u || !isStaff({ role: u.role === "admin" ? "admin" : u.role === "organizer" ? "organizer" : "member" })) invalid("events.errors.notStaffAccount", "email");
+    const added = await tx`insert into event_organizer (event_id, user_id) values (${input.eventId}, ${u.id}) on conflict do nothing returning user_id`;
+    if (added.length) await audit(tx, { actor, action: "event.organizer_add", entity: "event", entityId: input.eventId, after: { user_id: u.id } });
+    return { userId: u.id, added: added.length > 0 };
+  });
+}

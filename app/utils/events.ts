@@ -291,3 +291,8 @@ export const MarkMeetingSchema = z.object({
 export function normalizeCode(code: string): string {
   return code.normalize("NFKC").replace(/[\s-]/g, "").toUpperCase();
 }
+
+export const AddOrganizerSchema = z.object({
+  intent: z.literal("addOrganizer"),
+  email: z.string(text).trim().min(1, "validation.required").max(254, "validation.emailTooLong").email("validation.email"),
+});

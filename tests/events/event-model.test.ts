@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { sql } from "../../db/client.server";
 import { checkIn, eventOutcome, liveCounts, markMeeting, walkIn } from "~/models/checkin.server";
-import { addSlot, addTables, createEvent, deleteSlot, generateSlots, getEvent, listEvents, listSlots, setEventStatus, updateEvent } from "~/models/event.server";
+import { addEventOrganizer, addSlot, addTables, createEvent, deleteSlot, generateSlots, getEvent, listEvents, listSlots, setEventStatus, updateEvent } from "~/models/event.server";
 import { decideRegistration, inviteParticipants, listParticipants, myParticipations, registerParticipant, updateRegistration } from "~/models/event-participant.server";
 import { localParts } from "~/utils/events";
 import { actor, count, eventWorld, makeEvent, participant, refusal } from "./helpers";
@@ -50,6 +50,15 @@ describe("events", () => {
     await setEventStatus(actor(w.admin), { id: ev.id, version: 1, status: "closed" });
     // a move that makes no sense
     expect(await refusal(setEventStatus(actor(w.organizer), { id: ev.id, version: 2, status: "draft" }))).toMatchObject({ status: 409 });
+  });
+
+  test("co-organizers: added by e-mail by a manager; then they manage; member accounts refused", async () => {
+    const ev = await makeEvent(w.organizer.id);
+    expect(await refusal(addEventOrganizer(actor(w.otherOrganizer), { eventId: ev.id, email: w.otherOrganizer.email }))).toMatchObject({ status: 403 });
+    expect(await refusal(addEventOrganizer(actor(w.organizer), { eventId: ev.id, email: w.memberA.email }))).toEqual({ status: 400, message: "events.errors.notStaffAccount" });
+    expect(await addEventOrganizer(actor(w.organizer), { eventId: ev.id, email: w.otherOrganizer.email.toUpperCase() })).toMatchObject({ added: true });
+    expect(await addEventOrganizer(actor(w.organizer), { eventId: ev.id, email: w.otherOrganizer.email })).toMatchObject({ added: false });
+    expect((await addTables(actor(w.otherOrganizer), { eventId: ev.id, label: "第二组织者的桌", capacity: 6 })).created).toBe(1);
   });
 
   test("slots: generated around a lunch break, overlapping and outside ones refused, deletable", async () => {

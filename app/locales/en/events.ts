@@ -50,6 +50,11 @@ export default {
     cancel: "Cancel",
     created: "Event created; now set up slots and tables",
     saved: "Saved",
+    organizersTitle: "Event organizers",
+    organizersHint: "Organizers manage this event. Add a colleague by their login e-mail.",
+    organizerEmail: "Colleague's e-mail",
+    addOrganizer: "Add organizer",
+    organizerAdded: "Organizer added",
   },
   page: {
     dates: "Dates",
@@ -272,6 +277,7 @@ export default {
   },
   export: { sheet: "Events" },
   errors: {
+    notStaffAccount: "Only staff accounts (organizers or administrators) can run events",
     stale: "Someone else changed this record; your change was not saved. Reload the page to see the latest and try again.",
     endsBeforeStart: "The end date cannot be before the start date",
     tooLong: "An event cannot last more than a year",

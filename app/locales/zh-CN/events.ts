@@ -51,6 +51,11 @@ export default {
     cancel: "取消",
     created: "活动已创建，请设置时段和桌位",
     saved: "已保存",
+    organizersTitle: "活动组织者",
+    organizersHint: "组织者可以管理本活动。输入同事的登录邮箱添加。",
+    organizerEmail: "同事邮箱",
+    addOrganizer: "添加组织者",
+    organizerAdded: "已添加组织者",
   },
   page: {
     dates: "日期",
@@ -273,6 +278,7 @@ export default {
   },
   export: { sheet: "对接活动" },
   errors: {
+    notStaffAccount: "只能添加科技局工作人员（组织者或管理员）的账号",
     stale: "这条记录已被他人修改，你的修改没有保存。请刷新页面查看最新内容后重试。",
     endsBeforeStart: "结束日期不能早于开始日期",
     tooLong: "活动时长不能超过一年",
