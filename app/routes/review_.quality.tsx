@@ -36,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const status = url.searchParams.get("status");
   const filter = {
     check: isQualityCheck(check) ? check : null,
-    status: status === "pending_review" || status === "published" ? status : null,
+    status: status === "pending_review" || status === "published" ? (status as "pending_review" | "published") : null,
   };
   return { ...(await listQualityQueue(user, filter)), filter };
 }
