@@ -154,6 +154,25 @@ describe("forms", () => {
     await sql`delete from event_organizer where event_id = ${w.event.id} and user_id = ${w.otherOrganizer.id}`;
   });
 
+  test("participants: invite one or several parties found by name (checkbox values)", async () => {
+    const post = (fields: [string, string][]) => {
+      const headers = new Headers({ "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost", Cookie: w.organizer.cookie });
+      const request = new Request(`http://localhost/events/${ref}/participants`, { method: "POST", headers, body: new URLSearchParams(fields) });
+      return run(() => participantsAction({ request, params, context: ctx }));
+    };
+    const found = await run(() => participantsLoader({ request: get(`/events/${ref}/participants?invite=${encodeURIComponent("研究院")}`, w.organizer), params, context: ctx }));
+    const candidates = (found.data as { candidates: { value: string; status: string | null }[] }).candidates;
+    expect(candidates.some((c) => c.value === `org:${w.uni2}` && c.status === null)).toBe(true);
+    expect((await post([["intent", "invite"], ["parties", `org:${w.uni2}`]])).status).toBe(302);
+    expect((await post([["intent", "invite"], ["parties", `org:${w.uni2}`], ["parties", `expert:${w.prof3.id}`]])).status).toBe(302);
+    // the institute is invited; its expert registered earlier in this file and stays registered (skipped, not downgraded)
+    const [inst] = await sql`select status from event_participant where event_id = ${w.event.id} and org_id = ${w.uni2}`;
+    const [prof] = await sql`select status from event_participant where event_id = ${w.event.id} and expert_id = ${w.prof3.id}`;
+    expect([inst.status, prof.status]).toEqual(["invited", "registered"]);
+    const bad = await post([["intent", "invite"], ["parties", "org:abc"]]);
+    expect(bad.status).toBe(400);
+  });
+
   test("check-in desk: unknown code is a message; a code checks in", async () => {
     const post = (f: Record<string, string>) => run(() => checkinAction({ request: postRequest(`/events/${ref}/checkin`, f, { cookie: w.organizer.cookie }), params, context: ctx }));
     expect(messages((await post({ intent: "checkinCode", code: "ZZZZ9999" })).data)).toEqual(["events.errors.codeNotFound"]);
