@@ -35,14 +35,30 @@ async function axeViolations(page: Page) {
 const stamp = Date.now().toString(36).toUpperCase();
 const NAME = `端到端洽谈会 ${stamp}`;
 
+// A value typed right after a client-side navigation was lost on this form when the form
+// re-initialized a moment later (seen on a clean clone, not in the work tree): fill, check,
+// and fill again until the value stays.
+async function fillStable(locator: ReturnType<Page["getByLabel"]>, value: string) {
+  for (let i = 0; i < 10; i++) {
+    await locator.fill(value);
+    await new Promise((r) => setTimeout(r, 300));
+    if ((await locator.inputValue()) === value) return;
+  }
+  throw new Error(`the field did not keep ${value}`);
+}
+
+// Every navigation waits for the page to settle (hydrated, nothing in flight): a field typed into
+// before hydration can be reset by it, and the form then posts without it.
 async function logIn(page: Page, role: string) {
   const l = login(role);
   await browser.clearCookies();
   await page.goto(url("/login"));
-  await page.getByLabel("邮箱").fill(l.email);
-  await page.getByLabel(/^密码/).fill(l.password);
+  await page.waitForLoadState("networkidle");
+  await fillStable(page.getByLabel("邮箱"), l.email);
+  await fillStable(page.getByLabel(/^密码/), l.password);
   await page.getByRole("button", { name: "登录" }).last().click();
   await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+  await page.waitForLoadState("networkidle");
 }
 
 async function orgOf(role: string): Promise<{ id: number; name: string }> {
@@ -59,23 +75,27 @@ describe("an event from creation to check-in", () => {
     const page = await browser.newPage();
     await logIn(page, "organizer");
     await page.goto(url("/events"));
+    await page.waitForLoadState("networkidle");
     await page.getByRole("link", { name: "新建活动" }).click();
     await page.waitForURL(url("/events/new"));
-    await page.getByLabel("活动名称").fill(NAME);
-    await page.getByLabel("开始日期").fill("2030-05-20");
-    await page.getByLabel("结束日期").fill("2030-05-20");
-    await page.getByLabel("城市").fill("南通");
+    await page.waitForLoadState("networkidle");
+    await fillStable(page.getByLabel("活动名称"), NAME);
+    await fillStable(page.getByLabel("开始日期"), "2030-05-20");
+    await fillStable(page.getByLabel("结束日期"), "2030-05-20");
+    await fillStable(page.getByLabel("城市"), "南通");
     await page.getByRole("button", { name: "创建活动" }).click();
     await page.waitForURL(/\/events\/EV2030-\d+\/setup$/);
+    await page.waitForLoadState("networkidle");
     eventPath = new URL(page.url()).pathname.replace(/\/setup$/, "");
 
     await page.getByRole("button", { name: "生成时段" }).click();
     await expect.poll(() => page.getByRole("button", { name: /^删除时段/ }).count()).toBe(24);
-    await page.getByLabel("数量").fill("5");
+    await fillStable(page.getByLabel("数量"), "5");
     await page.getByRole("button", { name: "添加桌位" }).click();
     await expect.poll(() => page.getByRole("button", { name: /^删除桌位/ }).count()).toBe(5);
 
     await page.goto(url(eventPath));
+    await page.waitForLoadState("networkidle");
     await page.getByRole("button", { name: "开放报名" }).click();
     await expect.poll(() => page.getByText("本活动正在接受报名。").count()).toBe(1);
     await page.close();
@@ -86,9 +106,11 @@ describe("an event from creation to check-in", () => {
     for (const role of ["enterprise", "university"]) {
       await logIn(page, role);
       await page.goto(url(`${eventPath}/register`));
-      await page.getByLabel("希望对接什么").fill(role === "enterprise" ? "寻找新材料、智能制造方向的高校团队。" : "推介储能与新材料成果，寻找产业化伙伴。");
+      await page.waitForLoadState("networkidle");
+      await fillStable(page.getByLabel("希望对接什么"), role === "enterprise" ? "寻找新材料、智能制造方向的高校团队。" : "推介储能与新材料成果，寻找产业化伙伴。");
       await page.getByRole("button", { name: "提交报名" }).click();
       await page.waitForURL(url(eventPath));
+      await page.waitForLoadState("networkidle");
       await expect.poll(() => page.getByText("待审核").count()).toBeGreaterThan(0);
     }
     await page.close();
@@ -99,13 +121,15 @@ describe("an event from creation to check-in", () => {
     const page = await browser.newPage();
     await logIn(page, "enterprise");
     await page.goto(url(`${eventPath}/requests`));
+    await page.waitForLoadState("networkidle");
     await page.getByLabel("约见对象").selectOption(`org:${uni.id}`);
-    await page.getByLabel("留言（可选）").fill("您好！想就新材料成果当面交流。");
+    await fillStable(page.getByLabel("留言（可选）"), "您好！想就新材料成果当面交流。");
     await page.getByRole("button", { name: "发送请求" }).click();
     await expect.poll(() => page.getByText("待回复").count()).toBeGreaterThan(0);
 
     await logIn(page, "university");
     await page.goto(url(`${eventPath}/requests`));
+    await page.waitForLoadState("networkidle");
     await page.getByRole("button", { name: /^接受来自/ }).click();
     await expect.poll(() => page.getByRole("cell", { name: "已接受" }).count()).toBeGreaterThan(0);
     await page.close();
@@ -118,6 +142,7 @@ describe("an event from creation to check-in", () => {
     const page = await browser.newPage();
     await logIn(page, "organizer");
     await page.goto(url(`${eventPath}/checkin`));
+    await page.waitForLoadState("networkidle");
     await expect.poll(() => page.locator('[data-count="checkedIn"]').innerText()).toBe("0");
     await page.getByRole("textbox", { name: "签到码", exact: true }).fill(p.checkin_code.toLowerCase());
     await page.getByRole("button", { name: "签到", exact: true }).first().click();
@@ -135,11 +160,13 @@ describe("an event from creation to check-in", () => {
     for (const path of ["/events", eventPath, `${eventPath}/setup`, `${eventPath}/participants`, `${eventPath}/requests`, `${eventPath}/checkin`, `${eventPath}/outcome`, `${eventPath}/edit`]) {
       await page.goto(url(path));
       await page.waitForLoadState("networkidle");
+      await page.waitForLoadState("networkidle");
       for (const v of await axeViolations(page)) found.push(`${path} ${v}`);
     }
     await logIn(page, "enterprise");
     for (const path of [eventPath, `${eventPath}/register`, `${eventPath}/requests`]) {
       await page.goto(url(path));
+      await page.waitForLoadState("networkidle");
       await page.waitForLoadState("networkidle");
       for (const v of await axeViolations(page)) found.push(`${path} ${v}`);
     }
