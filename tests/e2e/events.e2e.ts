@@ -35,9 +35,10 @@ async function axeViolations(page: Page) {
 const stamp = Date.now().toString(36).toUpperCase();
 const NAME = `端到端洽谈会 ${stamp}`;
 
-// A value typed right after a client-side navigation was lost on this form when the form
-// re-initialized a moment later (seen on a clean clone, not in the work tree): fill, check,
-// and fill again until the value stays.
+// Fill, check, and fill again until the value stays. After a client-side navigation the URL
+// changes ≈ 250 ms before the new route is on screen, and getByLabel("活动名称") also matches the
+// list page's "搜索活动名称、城市或地点": the name went into the old page's search box, which then
+// vanished (a clean clone, every time). The tests also wait for the new page's heading.
 async function fillStable(locator: ReturnType<Page["getByLabel"]>, value: string) {
   for (let i = 0; i < 10; i++) {
     await locator.fill(value);
@@ -79,6 +80,7 @@ describe("an event from creation to check-in", () => {
     await page.getByRole("link", { name: "新建活动" }).click();
     await page.waitForURL(url("/events/new"));
     await page.waitForLoadState("networkidle");
+    await page.getByRole("heading", { name: "新建对接活动" }).waitFor();
     await fillStable(page.getByLabel("活动名称"), NAME);
     await fillStable(page.getByLabel("开始日期"), "2030-05-20");
     await fillStable(page.getByLabel("结束日期"), "2030-05-20");
