@@ -2,11 +2,11 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { listAgreements, parseAgreementFilters, type AgreementRow } from "~/models/agreement.server";
 import { loadViewer } from "~/models/catalog.server";
 import { requireUser } from "~/utils/auth.server";
-import { toCsv, toXlsx, type ExportColumn } from "~/utils/export.server";
+import { exportResponse, type ExportColumn } from "~/utils/export.server";
 import { getT } from "~/utils/i18n";
 import { getLocale } from "~/utils/locale.server";
 import { intentPath } from "~/utils/pipeline";
-import { attachment, EXPORT_MAX_ROWS } from "~/utils/pipeline-export.server";
+import { EXPORT_MAX_ROWS } from "~/utils/pipeline-export.server";
 
 // GET /agreements/export?format=csv|xlsx&<the list's filters>: the agreements the user may see
 // under the same filters, as CSV or XLSX with Chinese headers (app/utils/export.server.ts).
@@ -35,20 +35,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
     { key: "intent", header_zh: "合作意向", header_en: "intent", format: (_v, r) => `${url.origin}${intentPath({ ref: r.a.intentRef, id: r.a.intentId })}` },
   ];
   const data: Row[] = rows.map((a) => ({ a }));
-  const date = new Date().toISOString().slice(0, 10);
-  const name = `${t("pipeline.agreements.exportSheet")}-${date}`;
-  const headers = { "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" };
-  if (format === "csv") {
-    return new Response(new Uint8Array(toCsv(data, cols, { locale })), {
-      headers: { ...headers, "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": attachment(`qiao-agreements-${date}.csv`, `${name}.csv`) },
-    });
-  }
-  const body = await toXlsx(data, cols, t("pipeline.agreements.exportSheet"), { locale });
-  return new Response(new Uint8Array(body), {
-    headers: {
-      ...headers,
-      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": attachment(`qiao-agreements-${date}.xlsx`, `${name}.xlsx`),
-    },
-  });
+  return exportResponse(data, cols, { format, file: "qiao-agreements", title: t("pipeline.agreements.exportSheet"), sheet: t("pipeline.agreements.exportSheet"), locale });
 }

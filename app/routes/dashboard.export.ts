@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { isTableId, kpiTables, type KpiCell } from "~/components/kpi/tables";
-import { toCsv, toXlsx, type ExportColumn } from "~/utils/export.server";
+import { attachment, toCsv, toXlsx, type ExportColumn } from "~/utils/export.server";
 import { getT } from "~/utils/i18n";
 import { loadKpiPage } from "~/utils/kpi-page.server";
 import { getLocale } from "~/utils/locale.server";
@@ -12,9 +12,6 @@ import { getLocale } from "~/utils/locale.server";
 
 type Row = Record<string, KpiCell>;
 
-function attachment(ascii: string, utf8: string) {
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(utf8)}`;
-}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);

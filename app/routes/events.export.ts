@@ -3,7 +3,7 @@ import { listEvents, type EventSummary } from "~/models/event.server";
 import { getUser } from "~/utils/auth.server";
 import { parseEventListParams } from "~/utils/event-list";
 import { eventPath } from "~/utils/events";
-import { toCsv, toXlsx, type ExportColumn } from "~/utils/export.server";
+import { exportResponse, type ExportColumn } from "~/utils/export.server";
 import { getT } from "~/utils/i18n";
 import { getLocale } from "~/utils/locale.server";
 
@@ -28,9 +28,6 @@ const COLUMNS: ExportColumn<Row>[] = [
   { key: "url", header_zh: "链接", header_en: "link" },
 ];
 
-function attachment(ascii: string, utf8: string) {
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(utf8)}`;
-}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
@@ -47,20 +44,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
     statusLabel: t(`events.statuses.${e.status}`),
     url: `${url.origin}${eventPath(e)}`,
   }));
-  const date = new Date().toISOString().slice(0, 10);
-  const name = `${t("events.list.title")}-${date}`;
-  const headers = { "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" };
-  if (format === "csv") {
-    return new Response(new Uint8Array(toCsv(rows, COLUMNS, { locale })), {
-      headers: { ...headers, "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": attachment(`qiao-events-${date}.csv`, `${name}.csv`) },
-    });
-  }
-  const body = await toXlsx(rows, COLUMNS, t("events.export.sheet"), { locale });
-  return new Response(new Uint8Array(body), {
-    headers: {
-      ...headers,
-      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": attachment(`qiao-events-${date}.xlsx`, `${name}.xlsx`),
-    },
-  });
+  return exportResponse(rows, COLUMNS, { format, file: "qiao-events", title: t("events.list.title"), sheet: t("events.export.sheet"), locale });
 }

@@ -2,11 +2,11 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { loadViewer } from "~/models/catalog.server";
 import { listIntents, parseIntentFilters, type IntentSummary } from "~/models/intent.server";
 import { requireUser } from "~/utils/auth.server";
-import { toCsv, toXlsx, type ExportColumn } from "~/utils/export.server";
+import { exportResponse, type ExportColumn } from "~/utils/export.server";
 import { getT } from "~/utils/i18n";
 import { getLocale } from "~/utils/locale.server";
 import { intentPath } from "~/utils/pipeline";
-import { attachment, EXPORT_MAX_ROWS } from "~/utils/pipeline-export.server";
+import { EXPORT_MAX_ROWS } from "~/utils/pipeline-export.server";
 
 // GET /intents/export?format=csv|xlsx&<the list's filters>: the intents the user may see under
 // the same filters, as CSV or XLSX with Chinese headers through app/utils/export.server.ts (BOM
@@ -41,20 +41,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
     { key: "url", header_zh: "链接", header_en: "link", format: (_v, r) => `${url.origin}${intentPath(r.i)}` },
   ];
   const data: Row[] = rows.map((i) => ({ i }));
-  const date = new Date().toISOString().slice(0, 10);
-  const name = `${t("pipeline.intents.exportSheet")}-${date}`;
-  const headers = { "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" };
-  if (format === "csv") {
-    return new Response(new Uint8Array(toCsv(data, cols, { locale })), {
-      headers: { ...headers, "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": attachment(`qiao-intents-${date}.csv`, `${name}.csv`) },
-    });
-  }
-  const body = await toXlsx(data, cols, t("pipeline.intents.exportSheet"), { locale });
-  return new Response(new Uint8Array(body), {
-    headers: {
-      ...headers,
-      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": attachment(`qiao-intents-${date}.xlsx`, `${name}.xlsx`),
-    },
-  });
+  return exportResponse(data, cols, { format, file: "qiao-intents", title: t("pipeline.intents.exportSheet"), sheet: t("pipeline.intents.exportSheet"), locale });
 }

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { matchingOverview, parseOverviewFilters, VERDICTS, type OverviewRow, type Verdict } from "~/models/match-overview.server";
 import { requireUser } from "~/utils/auth.server";
-import { toCsv, toXlsx, type ExportColumn } from "~/utils/export.server";
+import { exportResponse, type ExportColumn } from "~/utils/export.server";
 import { getT } from "~/utils/i18n";
 import { getLocale } from "~/utils/locale.server";
 
@@ -70,9 +70,6 @@ function columns(locale: "zh-CN" | "en", origin: string): ExportColumn<Row>[] {
   ];
 }
 
-function attachment(ascii: string, utf8: string) {
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(utf8)}`;
-}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -86,27 +83,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const t = getT(locale);
   const cols = columns(locale, url.origin);
   const data: Row[] = rows.map((r) => ({ ...r }));
-  const date = new Date().toISOString().slice(0, 10);
-  const name = `${t("match.overview.title")}-${date}`;
-  const headers = {
-    "Cache-Control": "private, no-store",
-    "X-Content-Type-Options": "nosniff",
-  };
-  if (format === "csv") {
-    return new Response(new Uint8Array(toCsv(data, cols, { locale })), {
-      headers: {
-        ...headers,
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": attachment(`qiao-matching-${date}.csv`, `${name}.csv`),
-      },
-    });
-  }
-  const body = await toXlsx(data, cols, t("match.overview.title"), { locale });
-  return new Response(new Uint8Array(body), {
-    headers: {
-      ...headers,
-      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": attachment(`qiao-matching-${date}.xlsx`, `${name}.xlsx`),
-    },
-  });
+  return exportResponse(data, cols, { format, file: "qiao-matching", title: t("match.overview.title"), sheet: t("match.overview.title"), locale });
 }

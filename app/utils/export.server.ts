@@ -176,3 +176,30 @@ export async function toXlsx<Row extends Record<string, unknown>>(
   await ended;
   return Buffer.concat(chunks);
 }
+
+/** RFC 6266: an ASCII name for old clients, the Chinese one for everyone else. */
+export function attachment(ascii: string, utf8: string) {
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(utf8)}`;
+}
+
+/**
+ * A list as a CSV or XLSX download, for the export routes: `file` is the ASCII file name without
+ * date and extension (qiao-intents), `title` the Chinese (or English) one and the sheet's name.
+ */
+export async function exportResponse<Row extends Record<string, unknown>>(
+  rows: Row[],
+  columns: readonly ExportColumn<Row>[],
+  opts: { format: "csv" | "xlsx"; file: string; title: string; sheet?: string; locale: "zh-CN" | "en" },
+): Promise<Response> {
+  const date = new Date().toISOString().slice(0, 10);
+  const name = `${opts.title}-${date}.${opts.format}`;
+  const body = opts.format === "csv" ? toCsv(rows, columns, { locale: opts.locale }) : await toXlsx(rows, columns, opts.sheet ?? opts.title, { locale: opts.locale });
+  return new Response(new Uint8Array(body), {
+    headers: {
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+      "Content-Type": opts.format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "Content-Disposition": attachment(`${opts.file}-${date}.${opts.format}`, name),
+    },
+  });
+}
